@@ -1,0 +1,70 @@
+import type { TrialToDaemon, TrialParameters } from '../../trial-runtime/protocol/messages';
+
+/** Everything a training service needs to run one trial. */
+export interface TrialJob {
+  experimentId: string;
+  trialId: string;
+  sequence: number;
+  parameters: TrialParameters;
+  /** Absolute; created by the caller. stdout/stderr files go here. */
+  trialDir: string;
+  command: string;
+  /** Absolute working directory of the command. */
+  cwd: string;
+  /** GPUs this trial needs: 0 = CPU only (CUDA_VISIBLE_DEVICES=""), undefined = not managed. */
+  gpuNumber?: number;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Kill the trial as EARLY_STOPPED after this many ms. */
+  maxDurationMs?: number;
+}
+
+/** Why a job cannot start now. */
+export interface WaitReason {
+  kind: 'gpu' | 'capacity' | 'starting';
+  /** Human readable, e.g. "waiting for 1 free GPU: gpu 0 busy (1/1 trials), gpu 1 used by another process (82% util)". */
+  message: string;
+}
+
+export type StartResult = { started: true } | { started: false; wait: WaitReason };
+
+/** How a trial ended, as the training service saw it. */
+export interface TrialExit {
+  trialId: string;
+  /** 'exited': process ended by itself (or, in reuse mode, the worker asked for the next trial).
+   *  'killed': we killed it on request. 'timeout': maxDurationMs elapsed. 'lost': infra failure. */
+  cause: 'exited' | 'killed' | 'timeout' | 'lost';
+  exitCode?: number;
+  signal?: string;
+  /** Last lines of stderr (at most ~4 KiB) for failures. */
+  stderrTail?: string;
+  /** Extra detail (e.g. Slurm reason). */
+  detail?: string;
+}
+
+/** Events from a training service, delivered synchronously in order per trial. */
+export interface TrainingServiceListener {
+  onStarted(trialId: string, info: { pid?: number; gpuIndices?: number[]; jobId?: string }): void;
+  onMessage(trialId: string, message: TrialToDaemon): void;
+  /** A line on the channel that is not a valid message: logged and counted, never fatal. */
+  onMalformed(trialId: string, line: string, error: string): void;
+  onExit(exit: TrialExit): void;
+  /** Capacity may have grown (a GPU became free, a worker became idle): try to start waiting jobs. */
+  onCapacity(): void;
+}
+
+/**
+ * Runs trials somewhere (local child processes, Slurm jobs). One instance per experiment.
+ *
+ * `tryStart` is called by the scheduler for the next WAITING trial whenever something changed; it
+ * either starts the job (then events follow through the listener) or says why it waits.
+ * Concurrency limits of the experiment are applied by the scheduler, GPU limits here.
+ */
+export interface TrainingService {
+  setListener(listener: TrainingServiceListener): void;
+  tryStart(job: TrialJob): StartResult;
+  /** Kills a running trial: SIGTERM to its process group, SIGKILL after the grace period. Resolves when it is gone. onExit follows with cause 'killed'. */
+  kill(trialId: string): Promise<void>;
+  /** Kills everything and releases resources (workers, watchers). Resolves when no process is left. */
+  shutdown(): Promise<void>;
+}
