@@ -28,10 +28,10 @@ export type ParameterSpec =
 export type SearchSpace = Record<string, ParameterSpec>;
 
 /**
- * Optional cost model carried next to a generated search space (`ss_gen` output, key `_cost`
- * at the top level of the JSON file is NOT part of the space: it lives in a sibling field
- * `cost` of {@link SearchSpaceFile}). FLOPs/params of an architecture = base + sum of the
- * per-choice entries of the chosen candidates.
+ * Optional cost model of a search space. `nasctl ss_gen` writes it into the search space JSON
+ * file under the reserved top-level key `_cost` (not a parameter: keys starting with "_" are
+ * reserved); the config loader moves it to ExperimentConfig.searchSpaceCost. FLOPs/params of an
+ * architecture = base + sum of the per-choice entries of the chosen candidates.
  */
 export interface CostModel {
   /** FLOPs and params that do not depend on any choice. */
@@ -40,8 +40,5 @@ export interface CostModel {
   perChoice: Record<string, Record<string, { flops: number; params: number }>>;
 }
 
-/** What `nasctl ss_gen` writes: NNI's flat space, plus an optional cost model. */
-export interface SearchSpaceFile {
-  space: SearchSpace;
-  cost?: CostModel;
-}
+/** Reserved top-level key of a search space file that holds the {@link CostModel}. */
+export const COST_KEY = '_cost';
