@@ -1,0 +1,102 @@
+/**
+ * bench/dispatch: trial dispatch throughput of the real daemon core (experiment manager, SQLite
+ * store, local training service, fd-3 protocol), beside bare ceilings measured in the same run.
+ *
+ *   node dist/bench/dispatch/dispatch.js [--reuse-trials 10000] [--spawn-trials 2000] [--concurrency 2] [--sleep-trials 20]
+ *
+ * Prints one table and a JSON line with every figure.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ExperimentManager } from '../../daemon/manager/experiment-manager';
+import { builtinTuners } from '../../tuners/registry';
+import { createTrainingService } from '../../daemon/server/create-training-service';
+import { bareReuseCeiling, bareSpawnCeiling } from './bare-ceilings';
+
+const SPACE = { a: { _type: 'choice', _value: [1, 2, 3, 4] }, b: { _type: 'randint', _value: [0, 1000] } };
+const PY_DIR = join(__dirname, '..', '..', '..', 'trial-runtime', 'python');
+
+interface Figure {
+  name: string;
+  trials: number;
+  seconds: number;
+  trialsPerSecond: number;
+  daemonCpuMsPerTrial?: number;
+}
+
+async function runExperiment(name: string, trials: number, concurrency: number, trialCommand: string, reuseMode: boolean): Promise<Figure> {
+  const home = mkdtempSync(join(tmpdir(), 'nasctl-bench-'));
+  const manager = new ExperimentManager({ home, tuners: builtinTuners(), createTrainingService, log: () => {} });
+  try {
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const { id } = await manager.createExperiment(
+      { searchSpace: SPACE, trialCommand, trialConcurrency: concurrency, maxTrialNumber: trials, tuner: { name: 'random' }, trainingService: { platform: 'local', reuseMode } },
+      home,
+    );
+    const rec = await manager.whenSettled(id);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    const counts = manager.getExperiment(id).trialCounts;
+    if (rec.status !== 'DONE' || counts.SUCCEEDED !== trials) throw new Error(`${name}: experiment ended ${rec.status} with ${JSON.stringify(counts)}`);
+    return { name, trials, seconds, trialsPerSecond: trials / seconds, daemonCpuMsPerTrial: (cpu.user + cpu.system) / 1000 / trials };
+  } finally {
+    await manager.shutdown();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'reuse-trials': { type: 'string', default: '10000' },
+      'spawn-trials': { type: 'string', default: '2000' },
+      'sleep-trials': { type: 'string', default: '20' },
+      concurrency: { type: 'string', default: '2' },
+    },
+  });
+  const reuseTrials = Number(values['reuse-trials']);
+  const spawnTrials = Number(values['spawn-trials']);
+  const sleepTrials = Number(values['sleep-trials']);
+  const concurrency = Number(values.concurrency);
+  const work = mkdtempSync(join(tmpdir(), 'nasctl-bench-work-'));
+  const worker = join(work, 'worker.py');
+  writeFileSync(
+    worker,
+    `import sys\nsys.path.insert(0, ${JSON.stringify(PY_DIR)})\nimport nasctl_trial as nt\nwhile True:\n    p = nt.get_next_parameters()\n    if p is None:\n        break\n    nt.report_final_result(p["b"] / 1000.0)\n`,
+  );
+  const shTrial = `printf '{"type":"metric","trialId":"%s","kind":"final","value":1}\\n' "$NASCTL_TRIAL_ID" >&3`;
+  const figures: Figure[] = [];
+  try {
+    figures.push(await bareReuseCeiling(reuseTrials, concurrency));
+    figures.push(await runExperiment('nasctl reuse mode (python workers)', reuseTrials, concurrency, `python3 ${worker}`, true));
+    figures.push(await bareSpawnCeiling(spawnTrials, concurrency));
+    figures.push(await runExperiment('nasctl spawn mode (sh trial)', spawnTrials, concurrency, shTrial, false));
+    const sleep = await runExperiment('nasctl spawn, 1-second trials', sleepTrials, concurrency, `sleep 1; ${shTrial}`, false);
+    const ideal = Math.ceil(sleepTrials / concurrency) * 1.0;
+    figures.push(sleep);
+    printTable(figures, { efficiency1s: ideal / sleep.seconds, ideal1s: ideal });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function printTable(figures: Figure[], extra: { efficiency1s: number; ideal1s: number }): void {
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log(`${pad('scenario', 44)} ${pad('trials', 7)} ${pad('seconds', 8)} ${pad('trials/s', 9)} daemon CPU ms/trial`);
+  for (const f of figures) {
+    console.log(`${pad(f.name, 44)} ${pad(String(f.trials), 7)} ${pad(f.seconds.toFixed(2), 8)} ${pad(f.trialsPerSecond.toFixed(0), 9)} ${f.daemonCpuMsPerTrial?.toFixed(3) ?? '-'}`);
+  }
+  const reuse = figures[1]!.trialsPerSecond / figures[0]!.trialsPerSecond;
+  const spawn = figures[3]!.trialsPerSecond / figures[2]!.trialsPerSecond;
+  console.log(`reuse mode: ${(reuse * 100).toFixed(0)}% of the bare ceiling; spawn mode: ${(spawn * 100).toFixed(0)}% of the bare ceiling`);
+  console.log(`1-second trials: efficiency ${(extra.efficiency1s * 100).toFixed(1)}% (ideal ${extra.ideal1s.toFixed(1)} s)`);
+  console.log(JSON.stringify({ figures, reuseVsCeiling: reuse, spawnVsCeiling: spawn, efficiency1s: extra.efficiency1s }));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : String(e));
+  process.exit(1);
+});

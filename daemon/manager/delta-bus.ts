@@ -1,0 +1,60 @@
+import type { LiveDelta } from '../service/live-delta';
+
+/** A delta before the bus numbers it. */
+export type UnnumberedDelta = LiveDelta extends infer D ? (D extends LiveDelta ? Omit<D, 'seq'> : never) : never;
+
+/**
+ * Numbers live deltas per experiment, keeps the last `capacity` of each experiment for clients
+ * that reconnect, and fans them out to subscribers. Listener errors are reported, never rethrown.
+ */
+export class DeltaBus {
+  private readonly listeners = new Set<(d: LiveDelta) => void>();
+  private readonly rings = new Map<string, { seq: number; buffer: LiveDelta[] }>();
+
+  constructor(private readonly capacity = 20_000, private readonly onListenerError: (e: unknown) => void = () => {}) {}
+
+  publish(delta: UnnumberedDelta): LiveDelta {
+    let ring = this.rings.get(delta.experimentId);
+    if (!ring) {
+      ring = { seq: 0, buffer: [] };
+      this.rings.set(delta.experimentId, ring);
+    }
+    ring.seq += 1;
+    const numbered = { ...delta, seq: ring.seq } as LiveDelta;
+    ring.buffer.push(numbered);
+    if (ring.buffer.length > this.capacity * 1.5) ring.buffer.splice(0, ring.buffer.length - this.capacity);
+    for (const l of this.listeners) {
+      try {
+        l(numbered);
+      } catch (e) {
+        this.onListenerError(e);
+      }
+    }
+    return numbered;
+  }
+
+  subscribe(listener: (d: LiveDelta) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Current sequence number of an experiment (0 before any delta). */
+  lastSeq(experimentId: string): number {
+    return this.rings.get(experimentId)?.seq ?? 0;
+  }
+
+  /** Deltas after `seq`, or null when some of them were already dropped (client must reload). */
+  since(experimentId: string, seq: number): LiveDelta[] | null {
+    const ring = this.rings.get(experimentId);
+    if (!ring) return seq === 0 ? [] : null;
+    if (seq > ring.seq) return null;
+    if (seq === ring.seq) return [];
+    const first = ring.buffer[0];
+    if (!first || first.seq > seq + 1) return null;
+    return ring.buffer.slice(seq + 1 - first.seq);
+  }
+
+  forget(experimentId: string): void {
+    this.rings.delete(experimentId);
+  }
+}

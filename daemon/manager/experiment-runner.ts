@@ -1,0 +1,530 @@
+import { mkdirSync, appendFileSync } from 'node:fs';
+import type { ExperimentStore } from '../store/store';
+import type { ExperimentRecord, ExperimentStatus, TrialRecord, TrialStatus, ParameterSource } from '../store/types';
+import { isFinished } from '../store/types';
+import type { ExperimentConfig, BudgetUpdate } from '../config/experiment-config';
+import type { TrainingService, TrainingServiceListener, TrialExit } from '../training/training-service';
+import type { Tuner } from '../../tuners/tuner';
+import type { TrialParameters, TrialToDaemon } from '../../trial-runtime/protocol/messages';
+import { createRng } from '../../tuners/rng';
+import { isInSpace } from '../../tuners/space/contains';
+import { parseDuration } from '../config/duration';
+import { trialDir as trialDirOf } from '../store/experiment-files';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors';
+import { budgetState } from './budget';
+import type { DeltaBus } from './delta-bus';
+import { IdPool } from './ids';
+import { TunerHistory } from './tuner-history';
+import { trialOutcome, type KillIntent } from './trial-outcome';
+import { killOrphanedTrial, recordTrialPid } from './orphans';
+
+/** Everything a runner needs; built by the experiment manager. */
+export interface RunnerDeps {
+  store: ExperimentStore;
+  /** Absolute experiment directory. */
+  dir: string;
+  bus: DeltaBus;
+  /** Creates the tuner for a config (called on start and resume). */
+  createTuner(config: ExperimentConfig): Tuner;
+  /** Creates the training service for a config (called on start and resume). */
+  createTrainingService(config: ExperimentConfig): TrainingService;
+  clock(): number;
+  log(line: string): void;
+}
+
+const INTERRUPTED = 'interrupted: ';
+
+/**
+ * Drives one experiment: the state machine over its store. Every change (trial exit, metric,
+ * capacity, budget update) requests one scheduler tick; there is no polling loop. Timers exist
+ * only for the experiment's duration deadline (and per-trial deadlines in training services).
+ */
+export class ExperimentRunner implements TrainingServiceListener {
+  readonly id: string;
+  private config: ExperimentConfig;
+  private tuner: Tuner | undefined;
+  private service: TrainingService | undefined;
+  private readonly history = new TunerHistory();
+  private readonly waiting: string[] = [];
+  private readonly running = new Map<string, { hasFinal: boolean; error?: string; info?: { gpuIndices?: number[] } }>();
+  private readonly killIntents = new Map<string, KillIntent>();
+  private readonly exitWaiters = new Map<string, Array<() => void>>();
+  private readonly ids = new IdPool(6);
+  private countedTrials = 0;
+  private segmentStart: number | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+  private tickQueued = false;
+  private waitReason: string | undefined;
+  private settledWaiters: Array<(r: ExperimentRecord) => void> = [];
+  private malformedLines = 0;
+
+  constructor(private readonly deps: RunnerDeps) {
+    const record = deps.store.getExperiment();
+    this.id = record.id;
+    this.config = record.config;
+    for (const t of deps.store.allTrials()) {
+      this.history.add(t, t.intermediateCount > 0 ? deps.store.metrics(t.id) : []);
+      if (t.source === 'tuner') this.countedTrials += 1;
+    }
+  }
+
+  get record(): ExperimentRecord {
+    return this.deps.store.getExperiment();
+  }
+
+  get store(): ExperimentStore {
+    return this.deps.store;
+  }
+
+  /** Protocol lines from trials that were not valid messages (logged in the trials' trial.log). */
+  get malformedCount(): number {
+    return this.malformedLines;
+  }
+
+  /** True while the runner holds a training service (started and not stopped). */
+  get canRun(): boolean {
+    return this.service !== undefined;
+  }
+
+  get isActive(): boolean {
+    const s = this.record.status;
+    return s === 'RUNNING' || s === 'NO_MORE_TRIAL';
+  }
+
+  /** Why waiting trials wait right now (for the API and CLI). */
+  waitReasons(): string[] {
+    const out: string[] = [];
+    const rec = this.record;
+    if (rec.status === 'NO_MORE_TRIAL' && rec.error) out.push(`no more trials: ${rec.error}`);
+    if (this.waiting.length > 0) {
+      if (this.running.size >= this.config.trialConcurrency) {
+        out.push(`${this.waiting.length} trial(s) wait: trialConcurrency (${this.config.trialConcurrency}) reached`);
+      } else if (this.waitReason) {
+        out.push(`${this.waiting.length} trial(s) wait: ${this.waitReason}`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Starts (fresh or resumed) the experiment. On resume, trials that were RUNNING when the
+   * daemon died or the experiment was stopped are marked SYS_CANCELED and re-run with the same
+   * parameters (they do not count against maxTrialNumber twice).
+   */
+  start(): void {
+    const { store } = this.deps;
+    const now = this.deps.clock();
+    this.tuner = this.deps.createTuner(this.config);
+    this.service = this.deps.createTrainingService(this.config);
+    this.service.setListener(this);
+    const trials = store.allTrials();
+    const rerunOf = new Set(trials.filter((t) => t.retryOf && t.source === 'resume').map((t) => t.retryOf));
+    for (const t of trials) {
+      if (t.status === 'RUNNING') {
+        if (killOrphanedTrial(t.trialDir, this.id)) this.deps.log(`experiment ${this.id}: ended trial ${t.id}'s processes left by a daemon that died`);
+        const done = store.transitionTrial(t.id, 'RUNNING', 'SYS_CANCELED', { endedAt: now, reason: `${INTERRUPTED}the daemon stopped while it ran` });
+        if (done) this.trialChanged(done);
+        this.createTrial(t.parameters, 'resume', t.attempt, t.id);
+      } else if (t.status === 'SYS_CANCELED' && t.reason?.startsWith(INTERRUPTED) && !rerunOf.has(t.id)) {
+        this.createTrial(t.parameters, 'resume', t.attempt, t.id);
+      } else if (t.status === 'WAITING' && !this.waiting.includes(t.id)) {
+        this.waiting.push(t.id);
+      }
+    }
+    const status: ExperimentStatus = budgetState(this.config, this.countedTrials, this.record.activeMs).exhausted ? 'NO_MORE_TRIAL' : 'RUNNING';
+    this.setStatus(status, { error: undefined, startedAt: now, endedAt: undefined });
+    this.segmentStart = now;
+    this.armDeadline();
+    this.requestTick();
+  }
+
+  /** Resolves when the experiment is no longer active (DONE, STOPPED or ERROR with nothing running). */
+  whenSettled(): Promise<ExperimentRecord> {
+    const rec = this.record;
+    if (!this.isActive && this.running.size === 0) return Promise.resolve(rec);
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  /** Stops creating and running trials: running ones are killed and re-run on resume. */
+  async stop(intent: 'stop' | 'shutdown' = 'stop'): Promise<void> {
+    const rec = this.record;
+    if (rec.status === 'RUNNING' || rec.status === 'NO_MORE_TRIAL') {
+      this.closeSegment();
+      this.setStatus('STOPPED', { endedAt: this.deps.clock(), error: intent === 'shutdown' ? 'the daemon shut down' : undefined });
+    }
+    await this.killAll(intent);
+    await this.service?.shutdown();
+    this.service = undefined;
+    this.notifySettled();
+  }
+
+  /** Marks the experiment ERROR: no new trials; running ones finish and are recorded. */
+  fail(message: string): void {
+    this.deps.log(`experiment ${this.id}: ERROR: ${message}`);
+    this.closeSegment();
+    this.setStatus('ERROR', { error: message, endedAt: this.deps.clock() });
+    this.notifySettled();
+  }
+
+  updateBudget(update: BudgetUpdate): ExperimentRecord {
+    if (update.maxExperimentDuration !== undefined) parseDuration(update.maxExperimentDuration);
+    if (update.maxTrialNumber !== undefined && update.maxTrialNumber < this.countedTrials) {
+      throw new BadRequestError('/maxTrialNumber', `must be at least the ${this.countedTrials} trials already created, got ${update.maxTrialNumber}`);
+    }
+    this.config = { ...this.config, ...update };
+    this.deps.store.updateConfig(this.config, this.deps.clock());
+    const rec = this.record;
+    if ((rec.status === 'NO_MORE_TRIAL' || rec.status === 'DONE') && !this.budget().exhausted && this.service) {
+      if (rec.status === 'DONE') this.segmentStart = this.deps.clock();
+      this.setStatus('RUNNING', { error: undefined, endedAt: undefined });
+    }
+    this.armDeadline();
+    this.publishExperiment();
+    this.requestTick();
+    return this.record;
+  }
+
+  /** Adds a trial with given parameters (NNI's "customized trial"); it does not count against maxTrialNumber. */
+  addTrial(parameters: TrialParameters): TrialRecord {
+    const problem = isInSpace(parameters, this.config.searchSpace);
+    if (problem) throw new BadRequestError('/parameters', `${problem}. Pass parameters inside the experiment's search space.`);
+    this.requireActive('add a trial to');
+    const t = this.createTrial(parameters, 'user', 0);
+    this.requestTick();
+    return t;
+  }
+
+  /** Re-runs a finished trial's parameters as a new trial. */
+  retryTrial(trialId: string): TrialRecord {
+    const t = this.mustGetTrial(trialId);
+    if (!isFinished(t.status)) throw new ConflictError(`trial ${trialId} is ${t.status}; only finished trials can be retried`);
+    this.requireActive('retry a trial of');
+    const n = this.createTrial(t.parameters, 'retry', t.attempt + 1, t.id);
+    this.requestTick();
+    return n;
+  }
+
+  async killTrial(trialId: string): Promise<TrialRecord> {
+    const t = this.mustGetTrial(trialId);
+    if (t.status === 'WAITING') {
+      const idx = this.waiting.indexOf(trialId);
+      if (idx >= 0) this.waiting.splice(idx, 1);
+      const done = this.deps.store.transitionTrial(trialId, 'WAITING', 'USER_CANCELED', { endedAt: this.deps.clock(), reason: 'killed by the user before it started' });
+      if (done) this.trialChanged(done);
+      this.requestTick();
+      return this.mustGetTrial(trialId);
+    }
+    if (t.status !== 'RUNNING' || !this.service) throw new ConflictError(`trial ${trialId} is ${t.status}; only WAITING or RUNNING trials can be killed`);
+    this.killIntents.set(trialId, 'user');
+    const exited = this.waitForExit(trialId);
+    await this.service.kill(trialId);
+    await exited;
+    return this.mustGetTrial(trialId);
+  }
+
+  /** Closes the store; call after stop(). */
+  close(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deps.store.close();
+  }
+
+  // ------------------------------------------------------------------ TrainingServiceListener
+
+  onStarted(trialId: string, info: { pid?: number; gpuIndices?: number[] }): void {
+    const r = this.running.get(trialId);
+    if (r) r.info = info;
+    const t = info.pid === undefined ? undefined : this.deps.store.getTrial(trialId);
+    if (t && info.pid !== undefined) {
+      try {
+        recordTrialPid(t.trialDir, info.pid);
+      } catch (e) {
+        this.deps.log(`cannot record pid of trial ${trialId}: ${errorText(e)}`);
+      }
+    }
+  }
+
+  onMessage(trialId: string, message: TrialToDaemon): void {
+    const r = this.running.get(trialId);
+    if (!r) return;
+    switch (message.type) {
+      case 'metric': {
+        if (message.trialId !== trialId) {
+          this.onMalformed(trialId, JSON.stringify(message), `metric for trial ${message.trialId} arrived on the channel of trial ${trialId}`);
+          return;
+        }
+        const m = this.deps.store.addMetric(trialId, message.kind, message.value, this.deps.clock());
+        this.history.addMetric(trialId, message.kind, message.value);
+        if (message.kind === 'final') r.hasFinal = true;
+        this.deps.bus.publish({ experimentId: this.id, type: 'metric', metric: m });
+        return;
+      }
+      case 'log':
+        this.appendTrialLog(trialId, `[${message.level}] ${message.message}`);
+        this.deps.bus.publish({ experimentId: this.id, type: 'log', trialId, level: message.level, message: message.message });
+        return;
+      case 'error':
+        r.error = message.message;
+        this.appendTrialLog(trialId, `[error] ${message.message}${message.stack ? `\n${message.stack}` : ''}`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  onMalformed(trialId: string, line: string, error: string): void {
+    this.malformedLines += 1;
+    const shown = line.length > 200 ? `${line.slice(0, 200)}...` : line;
+    this.appendTrialLog(trialId, `[nasctl] ignored a malformed protocol line (${error}): ${shown}`);
+  }
+
+  onExit(exit: TrialExit): void {
+    const r = this.running.get(exit.trialId);
+    if (!r) return;
+    this.running.delete(exit.trialId);
+    const intent = this.killIntents.get(exit.trialId);
+    this.killIntents.delete(exit.trialId);
+    const outcome = trialOutcome(exit, intent, r.hasFinal);
+    const reason = r.error && outcome.status === 'FAILED' ? `${r.error}; ${outcome.reason ?? ''}` : outcome.reason;
+    const done = this.deps.store.transitionTrial(exit.trialId, 'RUNNING', outcome.status, {
+      endedAt: this.deps.clock(),
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      reason,
+    });
+    if (done) {
+      this.trialChanged(done);
+      this.maybeRetry(done);
+      try {
+        const view = this.history.get(done.id);
+        if (view) this.tuner?.trialEnded?.(view);
+      } catch (e) {
+        this.fail(`tuner failed in trialEnded: ${errorText(e)}`);
+      }
+    }
+    for (const w of this.exitWaiters.get(exit.trialId) ?? []) w();
+    this.exitWaiters.delete(exit.trialId);
+    this.requestTick();
+  }
+
+  onCapacity(): void {
+    this.requestTick();
+  }
+
+  // ------------------------------------------------------------------ scheduling
+
+  /** Coalesces triggers into one tick on the next turn of the event loop. */
+  requestTick(): void {
+    if (this.tickQueued) return;
+    this.tickQueued = true;
+    setImmediate(() => {
+      this.tickQueued = false;
+      try {
+        this.tick();
+      } catch (e) {
+        this.fail(`scheduler error: ${errorText(e)}`);
+      }
+    });
+  }
+
+  private tick(): void {
+    if (!this.service) return;
+    let status = this.record.status;
+    if (status !== 'RUNNING' && status !== 'NO_MORE_TRIAL') {
+      this.notifySettled();
+      return;
+    }
+    this.startWaiting();
+    if (status === 'RUNNING') {
+      const budget = this.budget();
+      if (budget.exhausted) {
+        this.setStatus('NO_MORE_TRIAL', { error: budget.reason });
+        status = 'NO_MORE_TRIAL';
+      } else {
+        const free = this.config.trialConcurrency - this.running.size - this.waiting.length;
+        if (free > 0) status = this.propose(Math.min(free, budget.trialsLeft));
+        this.startWaiting();
+      }
+    }
+    if (status === 'NO_MORE_TRIAL' && this.running.size === 0 && this.waiting.length === 0) {
+      this.closeSegment();
+      this.setStatus('DONE', { endedAt: this.deps.clock() });
+      this.notifySettled();
+    }
+  }
+
+  private propose(count: number): ExperimentStatus {
+    const tuner = this.tuner!;
+    const history = this.history.list;
+    let candidates: Array<Record<string, unknown>>;
+    try {
+      candidates = tuner.propose({ count, history, rng: createRng(this.config.seed, history.length) });
+    } catch (e) {
+      this.fail(`tuner '${this.config.tuner.name}' failed: ${errorText(e)}. Fix the tuner settings, then run \`nasctl resume ${this.id}\`.`);
+      return 'ERROR';
+    }
+    for (const c of candidates.slice(0, count)) {
+      const problem = isInSpace(c, this.config.searchSpace);
+      if (problem) {
+        this.fail(`tuner '${this.config.tuner.name}' proposed parameters outside the search space: ${problem}`);
+        return 'ERROR';
+      }
+      this.createTrial(c as TrialParameters, 'tuner', 0);
+    }
+    if (candidates.length === 0 && this.running.size === 0 && this.waiting.length === 0 && tuner.isExhausted?.({ history })) {
+      this.setStatus('NO_MORE_TRIAL', { error: `tuner '${this.config.tuner.name}' has no more candidates` });
+      return 'NO_MORE_TRIAL';
+    }
+    return 'RUNNING';
+  }
+
+  private startWaiting(): void {
+    const service = this.service;
+    if (!service) return;
+    while (this.waiting.length > 0 && this.running.size < this.config.trialConcurrency) {
+      const id = this.waiting[0]!;
+      const t = this.deps.store.getTrial(id);
+      if (!t || t.status !== 'WAITING') {
+        this.waiting.shift();
+        continue;
+      }
+      const result = service.tryStart({
+        experimentId: this.id,
+        trialId: id,
+        sequence: t.sequence,
+        parameters: t.parameters,
+        trialDir: t.trialDir,
+        command: this.config.trialCommand,
+        cwd: this.config.trialCodeDirectory,
+        gpuNumber: this.config.trialGpuNumber,
+        env: this.config.trainingService.env,
+        maxDurationMs: this.config.maxTrialDuration === undefined ? undefined : parseDuration(this.config.maxTrialDuration),
+      });
+      if (!result.started) {
+        if (this.waitReason !== result.wait.message) {
+          this.waitReason = result.wait.message;
+          this.deps.store.setWaitReason(id, result.wait.message);
+        }
+        return;
+      }
+      this.waiting.shift();
+      const entry: { hasFinal: boolean; info?: { gpuIndices?: number[] } } = { hasFinal: false };
+      this.running.set(id, entry);
+      const started = this.deps.store.transitionTrial(id, 'WAITING', 'RUNNING', { startedAt: this.deps.clock() });
+      if (started) this.trialChanged(started);
+    }
+    if (this.waiting.length === 0) this.waitReason = undefined;
+  }
+
+  private createTrial(parameters: TrialParameters, source: ParameterSource, attempt: number, retryOf?: string): TrialRecord {
+    const id = this.ids.next();
+    const dir = trialDirOf(this.deps.dir, id);
+    mkdirSync(dir, { recursive: true });
+    const t = this.deps.store.createTrial({ id, parameters, source, attempt, retryOf, createdAt: this.deps.clock(), trialDir: dir });
+    if (source === 'tuner') this.countedTrials += 1;
+    this.history.add(t);
+    this.waiting.push(id);
+    this.deps.bus.publish({ experimentId: this.id, type: 'trial', trial: t });
+    return t;
+  }
+
+  private maybeRetry(t: TrialRecord): void {
+    if (t.status !== 'FAILED' || !this.isActive) return;
+    const firstAttemptOf = t.source === 'retry' ? t.retryOf : t.id;
+    if (t.attempt >= this.config.maxRetries) return;
+    this.deps.log(`experiment ${this.id}: trial ${t.id} failed; retry ${t.attempt + 1} of ${this.config.maxRetries}`);
+    this.createTrial(t.parameters, 'retry', t.attempt + 1, firstAttemptOf ?? t.id);
+  }
+
+  private async killAll(intent: KillIntent): Promise<void> {
+    const service = this.service;
+    if (!service) return;
+    const ids = [...this.running.keys()];
+    await Promise.all(
+      ids.map(async (id) => {
+        this.killIntents.set(id, intent);
+        const exited = this.waitForExit(id);
+        await service.kill(id);
+        await exited;
+      }),
+    );
+  }
+
+  private waitForExit(trialId: string): Promise<void> {
+    if (!this.running.has(trialId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.exitWaiters.get(trialId) ?? [];
+      list.push(resolve);
+      this.exitWaiters.set(trialId, list);
+    });
+  }
+
+  private budget() {
+    const active = this.record.activeMs + (this.segmentStart === undefined ? 0 : this.deps.clock() - this.segmentStart);
+    return budgetState(this.config, this.countedTrials, active);
+  }
+
+  private armDeadline(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = undefined;
+    const ms = this.budget().msLeft;
+    if (Number.isFinite(ms) && this.isActive) {
+      this.deadline = setTimeout(() => this.requestTick(), Math.min(ms + 5, 2 ** 31 - 1));
+      this.deadline.unref();
+    }
+  }
+
+  private closeSegment(): void {
+    if (this.segmentStart === undefined) return;
+    this.deps.store.addActiveMs(this.deps.clock() - this.segmentStart);
+    this.segmentStart = undefined;
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
+
+  private setStatus(status: ExperimentStatus, patch: { error?: string | undefined; startedAt?: number; endedAt?: number | undefined }): void {
+    const rec = this.deps.store.setExperimentStatus(status, patch);
+    this.deps.log(`experiment ${this.id}: ${status}${rec.error ? ` (${rec.error})` : ''}`);
+    this.deps.bus.publish({ experimentId: this.id, type: 'experiment', experiment: rec });
+  }
+
+  private publishExperiment(): void {
+    this.deps.bus.publish({ experimentId: this.id, type: 'experiment', experiment: this.record });
+  }
+
+  private trialChanged(t: TrialRecord): void {
+    this.history.setStatus(t.id, t.status as TrialStatus);
+    this.deps.bus.publish({ experimentId: this.id, type: 'trial', trial: t });
+  }
+
+  private notifySettled(): void {
+    if (this.isActive || this.running.size > 0) return;
+    const rec = this.record;
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const w of waiters) w(rec);
+  }
+
+  private requireActive(what: string): void {
+    if (!this.service) throw new ConflictError(`cannot ${what} experiment ${this.id}: it is ${this.record.status}; run \`nasctl resume ${this.id}\` first`);
+  }
+
+  private mustGetTrial(trialId: string): TrialRecord {
+    const t = this.deps.store.getTrial(trialId);
+    if (!t) throw new NotFoundError(`trial '${trialId}' not found in experiment ${this.id}`);
+    return t;
+  }
+
+  private appendTrialLog(trialId: string, line: string): void {
+    const t = this.deps.store.getTrial(trialId);
+    if (!t) return;
+    try {
+      appendFileSync(`${t.trialDir}/trial.log`, `${new Date(this.deps.clock()).toISOString()} ${line}\n`);
+    } catch (e) {
+      this.deps.log(`cannot write trial.log of ${trialId}: ${errorText(e)}`);
+    }
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
