@@ -57,9 +57,11 @@ export class ExperimentRunner implements TrainingServiceListener {
   private waitReason: string | undefined;
   private settledWaiters: Array<(r: ExperimentRecord) => void> = [];
   private malformedLines = 0;
+  private cached: ExperimentRecord;
 
   constructor(private readonly deps: RunnerDeps) {
     const record = deps.store.getExperiment();
+    this.cached = record;
     this.id = record.id;
     this.config = record.config;
     for (const t of deps.store.allTrials()) {
@@ -68,8 +70,9 @@ export class ExperimentRunner implements TrainingServiceListener {
     }
   }
 
+  /** The experiment row, cached: every write to it goes through this runner, which refreshes the cache. */
   get record(): ExperimentRecord {
-    return this.deps.store.getExperiment();
+    return this.cached;
   }
 
   get store(): ExperimentStore {
@@ -173,6 +176,7 @@ export class ExperimentRunner implements TrainingServiceListener {
     }
     this.config = { ...this.config, ...update };
     this.deps.store.updateConfig(this.config, this.deps.clock());
+    this.cached = this.deps.store.getExperiment();
     const rec = this.record;
     if ((rec.status === 'NO_MORE_TRIAL' || rec.status === 'DONE') && !this.budget().exhausted && this.service) {
       if (rec.status === 'DONE') this.segmentStart = this.deps.clock();
@@ -418,7 +422,12 @@ export class ExperimentRunner implements TrainingServiceListener {
   private createTrial(parameters: TrialParameters, source: ParameterSource, attempt: number, retryOf?: string): TrialRecord {
     const id = this.ids.next();
     const dir = trialDirOf(this.deps.dir, id);
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir); // the parent `trials/` exists (made in start()); non-recursive is much cheaper
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') mkdirSync(dir, { recursive: true });
+      else if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
     const t = this.deps.store.createTrial({ id, parameters, source, attempt, retryOf, createdAt: this.deps.clock(), trialDir: dir });
     if (source === 'tuner') this.countedTrials += 1;
     this.history.add(t);
@@ -476,6 +485,7 @@ export class ExperimentRunner implements TrainingServiceListener {
   private closeSegment(): void {
     if (this.segmentStart === undefined) return;
     this.deps.store.addActiveMs(this.deps.clock() - this.segmentStart);
+    this.cached = this.deps.store.getExperiment();
     this.segmentStart = undefined;
     if (this.deadline) clearTimeout(this.deadline);
     this.deadline = undefined;
@@ -483,6 +493,7 @@ export class ExperimentRunner implements TrainingServiceListener {
 
   private setStatus(status: ExperimentStatus, patch: { error?: string | undefined; startedAt?: number; endedAt?: number | undefined }): void {
     const rec = this.deps.store.setExperimentStatus(status, patch);
+    this.cached = rec;
     this.deps.log(`experiment ${this.id}: ${status}${rec.error ? ` (${rec.error})` : ''}`);
     this.deps.bus.publish({ experimentId: this.id, type: 'experiment', experiment: rec });
   }

@@ -1,0 +1,141 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { StoreError } from '../errors';
+
+/** One step of the experiment database schema. Applied in order; never edited once released. */
+export interface Migration {
+  /** The `PRAGMA user_version` after this step (1, 2, ...). */
+  version: number;
+  /** The nasctl release that introduced it, named in "upgrade nasctl" messages. */
+  nasctlVersion: string;
+  description: string;
+  sql: string;
+}
+
+/** Marks a SQLite file as a nasctl experiment database (`PRAGMA application_id`, "nasc"). */
+export const NASCTL_APPLICATION_ID = 0x6e617363;
+
+/** Every schema step, oldest first. Append new steps; never change released ones. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    nasctlVersion: '0.1.0',
+    description: 'experiment, config revisions, trials, trial events, metrics, meta',
+    sql: `
+      CREATE TABLE experiment (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        active_ms INTEGER NOT NULL DEFAULT 0,
+        config TEXT NOT NULL,
+        config_revision INTEGER NOT NULL
+      );
+      CREATE TABLE config_revisions (
+        revision INTEGER PRIMARY KEY,
+        config TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE TABLE trials (
+        sequence INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        parameters TEXT NOT NULL,
+        source TEXT NOT NULL,
+        retry_of TEXT,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        wait_reason TEXT,
+        exit_code INTEGER,
+        signal TEXT,
+        reason TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        final_metric TEXT,
+        final_default REAL,
+        intermediate_count INTEGER NOT NULL DEFAULT 0,
+        gpu_indices TEXT,
+        trial_dir TEXT NOT NULL
+      );
+      CREATE INDEX trials_status ON trials (status, sequence);
+      CREATE INDEX trials_final_default ON trials (final_default);
+      CREATE TABLE trial_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        trial_id TEXT NOT NULL REFERENCES trials (id),
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        reason TEXT
+      );
+      CREATE INDEX trial_events_trial ON trial_events (trial_id, seq);
+      CREATE TABLE metrics (
+        trial_id TEXT NOT NULL REFERENCES trials (id),
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('intermediate', 'final')),
+        value TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (trial_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      PRAGMA application_id = ${NASCTL_APPLICATION_ID};
+    `,
+  },
+];
+
+/** The schema version this code writes and reads. */
+export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The nasctl release of the newest known schema. */
+export const SCHEMA_NASCTL_VERSION: string = MIGRATIONS[MIGRATIONS.length - 1]!.nasctlVersion;
+
+/**
+ * Brings a writable database up to SCHEMA_VERSION, one transaction per step (BEGIN IMMEDIATE, so
+ * two processes opening the same file cannot both migrate). Called once by openSqliteStore after
+ * checkSchemaVersion. Assumes the connection is open and writable.
+ */
+export function applyMigrations(db: BetterSqlite3.Database): void {
+  for (const m of MIGRATIONS) {
+    const step = db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current >= m.version) return;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    });
+    step.immediate();
+  }
+}
+
+/**
+ * Checks that a database's schema can be used by this code. Called by openSqliteStore before it
+ * migrates or reads. Throws StoreError when the file was written by a newer nasctl (upgrade), is
+ * a foreign SQLite database, or (read-only) is older than this code and cannot be migrated.
+ */
+export function checkSchemaVersion(db: BetterSqlite3.Database, dbPath: string, readOnly: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      `${dbPath} has schema version ${version}, written by a newer nasctl than this one ` +
+      `(nasctl ${SCHEMA_NASCTL_VERSION} knows schema versions up to ${SCHEMA_VERSION}); ` +
+      'upgrade nasctl (npm install -g nasctl@latest) to open this experiment',
+    );
+  }
+  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+  if ((version > 0 && appId !== NASCTL_APPLICATION_ID) || (version === 0 && tables.n > 0)) {
+    throw new StoreError(
+      `${dbPath} is a SQLite database but not a nasctl experiment database; ` +
+      'move it out of the experiment folder or point nasctl at the right folder',
+    );
+  }
+  if (readOnly && version < SCHEMA_VERSION) {
+    throw new StoreError(
+      `${dbPath} has schema version ${version}, older than this nasctl's ${SCHEMA_VERSION}, and was opened read-only; ` +
+      'open it once for writing (e.g. `nasctl resume ID`) so it is upgraded, then view it again',
+    );
+  }
+}

@@ -1,0 +1,57 @@
+import { ConfigError } from '../../daemon/errors';
+import type { Supernet } from './supernet';
+import { SposSupernet, type SposOptions } from './spos/spos-supernet';
+import { NdsSupernet } from './nds/nds-supernet';
+import type { NdsOptions } from './nds/nds-space';
+import { Nb201Supernet, type Nb201Options } from './nb201/nb201-supernet';
+
+/** Names of the built-in supernet spaces. */
+export type BuiltinSpaceName = 'spos' | 'spos-cpu' | 'nds-resnet' | 'nds-resnexta' | 'nb201';
+
+/** Options per space (a superset; each space reads its own). */
+export type SupernetOptions = SposOptions & NdsOptions & Nb201Options;
+
+/** One built-in space: name and what it is. */
+export interface BuiltinSpaceInfo {
+  name: BuiltinSpaceName;
+  description: string;
+}
+
+/**
+ * The CPU-sized SPOS preset: 28x28x1 input (Fashion-MNIST), 10 classes, width x0.25
+ * (stem 4, stages [16, 40, 80, 160], last 256), depth x0.5 (repeats [2, 2, 4, 2] = 10 choice
+ * layers). Caller options override these.
+ */
+export const SPOS_CPU_PRESET: Readonly<SposOptions> = { inputSize: 28, inChannels: 1, numClasses: 10, widthMultiplier: 0.25, depthMultiplier: 0.5 };
+
+/** Lists the built-in spaces (for `nasctl ss_gen --space`). Pure. */
+export function builtinSpaces(): BuiltinSpaceInfo[] {
+  return [
+    { name: 'spos', description: 'SPOS ShuffleNetV2 supernet, ImageNet size (224, 1000 classes), 20 layer choices x 4 blocks' },
+    { name: 'spos-cpu', description: 'SPOS ShuffleNetV2 at CPU size (28x28x1, 10 classes, width x0.25, 10 layer choices)' },
+    { name: 'nds-resnet', description: 'NDS ResNet on CIFAR (depth and width per stage, ordinal channel sharing)' },
+    { name: 'nds-resnexta', description: 'NDS ResNeXt-A on CIFAR (depth, width, bottleneck ratio and groups per stage)' },
+    { name: 'nb201', description: 'NAS-Bench-201 cell network (C=16, N=5; 6 edges x 5 ops)' },
+  ];
+}
+
+/**
+ * Creates a supernet by name; nothing is allocated until it is built or run. Throws ConfigError
+ * (path '/space') for an unknown name, listing the valid ones, or from the space for bad options.
+ */
+export function createSupernet(name: string, options: SupernetOptions = {}): Supernet {
+  switch (name) {
+    case 'spos':
+      return new SposSupernet(options, 'spos');
+    case 'spos-cpu':
+      return new SposSupernet({ ...SPOS_CPU_PRESET, ...options }, 'spos-cpu');
+    case 'nds-resnet':
+      return new NdsSupernet('resnet', options);
+    case 'nds-resnexta':
+      return new NdsSupernet('resnexta', options);
+    case 'nb201':
+      return new Nb201Supernet(options);
+    default:
+      throw new ConfigError('/space', `unknown supernet space '${name}'; built-in spaces: ${builtinSpaces().map((s) => s.name).join(', ')}`);
+  }
+}

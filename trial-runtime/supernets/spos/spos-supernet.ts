@@ -1,0 +1,261 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../../../daemon/errors';
+import type { CostModel, SearchSpace } from '../../../tuners/search-space';
+import { createRng } from '../../../tuners/rng';
+import { Module, childPath } from '../../nn/module';
+import { Conv2d } from '../../nn/conv2d';
+import { BatchNorm } from '../../nn/batch-norm';
+import { Linear } from '../../nn/linear';
+import { globalAvgPool } from '../../nn/pooling';
+import { dropout } from '../../nn/activations';
+import { convFlops, convOutputSize, convParams, linearFlops, linearParams } from '../../nn/conv-cost';
+import { SPOS_CHOICES, SposBlock } from './spos-blocks';
+import { indicesToParameters, parseIndexArch } from '../arch-parsing';
+import type { ArchCost, ArchInput, ForwardOptions, Supernet } from '../supernet';
+
+/** Options of the SPOS ShuffleNetV2 supernet. Defaults = the paper's full size (ImageNet). */
+export interface SposOptions {
+  /** Square input size; default 224. */
+  inputSize?: number;
+  inChannels?: number;
+  numClasses?: number;
+  /** Default 16. */
+  stemChannels?: number;
+  /** Default [64, 160, 320, 640]. */
+  stageChannels?: number[];
+  /** Default [4, 4, 8, 4]. */
+  stageRepeats?: number[];
+  /** Default 1024. */
+  lastChannels?: number;
+  /** Scales every channel count (rounded to a multiple of 4, at least 4). Default 1. */
+  widthMultiplier?: number;
+  /** Scales every stage's repeats (rounded up, at least 1). Default 1. */
+  depthMultiplier?: number;
+  /** Dropout before the classifier; default 0.1. */
+  dropout?: number;
+  /** Seed of the weight init. Default 0. */
+  seed?: number;
+  /** Engine-level variable-name prefix, unique per live supernet; default 'spos-<seed>'. */
+  scope?: string;
+}
+
+/** A fully resolved SPOS configuration. */
+export interface SposResolved {
+  inputSize: number;
+  inChannels: number;
+  numClasses: number;
+  stemChannels: number;
+  stageChannels: number[];
+  stageRepeats: number[];
+  lastChannels: number;
+  dropout: number;
+}
+
+/**
+ * Resolves options (multipliers applied). Throws ConfigError (path = option name) for values
+ * that cannot build a network.
+ */
+export function resolveSposOptions(o: SposOptions): SposResolved {
+  const wm = o.widthMultiplier ?? 1;
+  const dm = o.depthMultiplier ?? 1;
+  if (!(wm > 0)) throw new ConfigError('/widthMultiplier', `must be > 0, got ${wm}`);
+  if (!(dm > 0)) throw new ConfigError('/depthMultiplier', `must be > 0, got ${dm}`);
+  const ch = (c: number): number => (wm === 1 ? c : Math.max(4, Math.round((c * wm) / 4) * 4));
+  const r: SposResolved = {
+    inputSize: o.inputSize ?? 224,
+    inChannels: o.inChannels ?? 3,
+    numClasses: o.numClasses ?? 1000,
+    stemChannels: ch(o.stemChannels ?? 16),
+    stageChannels: (o.stageChannels ?? [64, 160, 320, 640]).map(ch),
+    stageRepeats: (o.stageRepeats ?? [4, 4, 8, 4]).map((n) => Math.max(1, Math.ceil(n * dm))),
+    lastChannels: ch(o.lastChannels ?? 1024),
+    dropout: o.dropout ?? 0.1,
+  };
+  if (r.stageChannels.length === 0 || r.stageChannels.length !== r.stageRepeats.length) {
+    throw new ConfigError('/stageRepeats', `needs one repeat count per stage (${r.stageChannels.length} stages), got ${r.stageRepeats.length}`);
+  }
+  let prev = r.stemChannels;
+  r.stageChannels.forEach((c, i) => {
+    if (c % 2 !== 0 || c <= prev) {
+      throw new ConfigError(`/stageChannels/${i}`, `stage channels must be even and grow (${prev} -> ${c}); pick other channels or width multiplier`);
+    }
+    prev = c;
+  });
+  if (!Number.isInteger(r.inputSize) || r.inputSize < 8) throw new ConfigError('/inputSize', `must be an integer >= 8, got ${r.inputSize}`);
+  return r;
+}
+
+/**
+ * SPOS ShuffleNetV2 supernet (ALGORITHMS.md §1.1): stem conv 3x3 s2 + BN + ReLU; stages of choice
+ * blocks (first block stride 2); 1x1 conv to `lastChannels` + BN + ReLU; global average pool
+ * (= AvgPool 7 at 224), dropout, linear without bias. BN affine-less. Search-space keys
+ * `LayerChoice1..N` in layer order, candidates "0".."3" = ShuffleNet 3x3/5x5/7x7, Xception.
+ * Convolutions pad k//2 (PyTorch), so any input size works; sizes are floor((n-1)/2)+1 per stride.
+ */
+export class SposSupernet implements Supernet {
+  readonly name: string;
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+  readonly root: Module;
+  readonly resolved: SposResolved;
+  private readonly scope: string;
+  private readonly stem: { conv: Conv2d; bn: BatchNorm };
+  /** layers[i][c] = candidate c of choice layer i. */
+  private readonly layers: SposBlock[][] = [];
+  /** Input resolution of each choice layer. */
+  private readonly layerInputSize: number[] = [];
+  private readonly last: { conv: Conv2d; bn: BatchNorm };
+  private readonly fc: Linear;
+  private readonly space: SearchSpace;
+
+  /** Builds the module tree (no weights yet). Throws ConfigError for bad options. */
+  constructor(options: SposOptions = {}, name = 'spos') {
+    this.name = name;
+    const r = resolveSposOptions(options);
+    this.resolved = r;
+    const seed = options.seed ?? 0;
+    this.scope = options.scope ?? `${name}-${seed}`;
+    this.inputShape = [r.inputSize, r.inputSize, r.inChannels];
+    this.numClasses = r.numClasses;
+    const rng = createRng(seed);
+    const seeds = (): number => rng.int(2 ** 31 - 1);
+    const root = new (class extends Module {
+      constructor() {
+        super('');
+      }
+      add<M extends Module>(m: M): M {
+        return this.register(m);
+      }
+    })();
+    this.root = root;
+    this.stem = {
+      conv: root.add(new Conv2d('first_conv.conv', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: 2, init: { kind: 'normal', std: 0.01, seed: seeds() } })),
+      bn: root.add(new BatchNorm('first_conv.bn', { channels: r.stemChannels, affine: false })),
+    };
+    let size = convOutputSize(r.inputSize, 3, 2, 1);
+    let prev = r.stemChannels;
+    r.stageChannels.forEach((out, s) => {
+      for (let b = 0; b < (r.stageRepeats[s] as number); b++) {
+        const stride = b === 0 ? 2 : 1;
+        const inp = stride === 2 ? prev : out / 2;
+        const path = `stage${s + 1}.block${b + 1}`;
+        this.layers.push(SPOS_CHOICES.map((kind, c) => root.add(new SposBlock(childPath(path, `choice${c}`), { inp, out, mid: out / 2, stride, kind }, seeds))));
+        this.layerInputSize.push(size);
+        if (stride === 2) size = convOutputSize(size, 3, 2, 1);
+        prev = out;
+      }
+    });
+    this.last = {
+      conv: root.add(new Conv2d('conv_last.conv', { inChannels: prev, outChannels: r.lastChannels, kernelSize: 1, init: { kind: 'normal', std: 1 / prev, seed: seeds() } })),
+      bn: root.add(new BatchNorm('conv_last.bn', { channels: r.lastChannels, affine: false })),
+    };
+    this.fc = root.add(new Linear('classifier', { inFeatures: r.lastChannels, outFeatures: r.numClasses, bias: false, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
+    this.space = {};
+    this.layers.forEach((_, i) => {
+      this.space[`LayerChoice${i + 1}`] = { _type: 'layer_choice', _value: SPOS_CHOICES.map((_k, c) => String(c)) };
+    });
+  }
+
+  /** Number of choice layers (sum of stage repeats). */
+  get numLayers(): number {
+    return this.layers.length;
+  }
+
+  searchSpace(): SearchSpace {
+    return structuredClone(this.space);
+  }
+
+  parseArch(arch: ArchInput): number[] {
+    if (typeof arch === 'string') {
+      throw new ConfigError('', `SPOS architectures are NNI parameters or a list of ${this.numLayers} indices in 0..3, not a string ('${arch.slice(0, 40)}')`);
+    }
+    return parseIndexArch(this.space, arch);
+  }
+
+  toParameters(arch: ArchInput): Record<string, unknown> {
+    return indicesToParameters(this.space, this.parseArch(arch));
+  }
+
+  /** Fixed part: stem conv, last conv and classifier. */
+  private baseCost(): ArchCost {
+    const s0 = convOutputSize(this.resolved.inputSize, 3, 2, 1);
+    const last = this.layerInputSize.length > 0 ? this.finalSize() : s0;
+    const sc = this.stem.conv.config;
+    const lc = this.last.conv.config;
+    const r = this.resolved;
+    return {
+      flops: convFlops(sc, s0, s0) + convFlops(lc, last, last) + linearFlops(r.lastChannels, r.numClasses, false),
+      params: convParams(sc) + convParams(lc) + linearParams(r.lastChannels, r.numClasses, false),
+    };
+  }
+
+  private finalSize(): number {
+    let size = convOutputSize(this.resolved.inputSize, 3, 2, 1);
+    for (const layer of this.layers) if ((layer[0] as SposBlock).config.stride === 2) size = convOutputSize(size, 3, 2, 1);
+    return size;
+  }
+
+  costModel(): CostModel {
+    const perChoice: CostModel['perChoice'] = {};
+    this.layers.forEach((cands, i) => {
+      const size = this.layerInputSize[i] as number;
+      const entry: Record<string, { flops: number; params: number }> = {};
+      cands.forEach((block, c) => {
+        const { flops, params } = block.cost(size, size);
+        entry[String(c)] = { flops, params };
+      });
+      perChoice[`LayerChoice${i + 1}`] = entry;
+    });
+    return { base: this.baseCost(), perChoice };
+  }
+
+  cost(arch: ArchInput): ArchCost {
+    const idx = this.parseArch(arch);
+    const total = this.baseCost();
+    idx.forEach((c, i) => {
+      const size = this.layerInputSize[i] as number;
+      const b = (this.layers[i] as SposBlock[])[c] as SposBlock;
+      const k = b.cost(size, size);
+      total.flops += k.flops;
+      total.params += k.params;
+    });
+    return total;
+  }
+
+  /** FLOPs (MACs) of one architecture. */
+  flops(arch: ArchInput): number {
+    return this.cost(arch).flops;
+  }
+
+  /** Conv + linear weights of one architecture (the supernet's BN has no parameters). */
+  params(arch: ArchInput): number {
+    return this.cost(arch).params;
+  }
+
+  build(): void {
+    this.root.build(this.scope);
+  }
+
+  forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
+    const idx = this.parseArch(arch);
+    this.build();
+    const t = options.training;
+    let y = tf.relu(this.stem.bn.apply(this.stem.conv.apply(x), t));
+    idx.forEach((c, i) => {
+      y = ((this.layers[i] as SposBlock[])[c] as SposBlock).apply(y, t);
+    });
+    y = tf.relu(this.last.bn.apply(this.last.conv.apply(y), t));
+    return this.fc.apply(dropout(globalAvgPool(y), this.resolved.dropout, t));
+  }
+
+  variablesForArch(arch: ArchInput): tf.Variable[] {
+    const idx = this.parseArch(arch);
+    this.build();
+    const mods: Module[] = [this.stem.conv, this.stem.bn, ...idx.map((c, i) => (this.layers[i] as SposBlock[])[c] as SposBlock), this.last.conv, this.last.bn, this.fc];
+    return mods.flatMap((m) => m.trainableVariables());
+  }
+
+  dispose(): void {
+    this.root.dispose();
+  }
+}
