@@ -1,0 +1,119 @@
+"""PyTorch reference for bench/compute (CPU, 1 thread). Mirrors nets.ts op for op in NCHW.
+
+Usage: reference.py NET MODE STEPS   (NET: conv4|spos, MODE: forward|train) -> prints JSON {"ms": median}
+Needs Debian's python3-torch (apt-get install -y python3-torch).
+"""
+import json, sys, time
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(1)
+torch.manual_seed(0)
+
+
+def conv_w(k, cin, cout):
+    return (torch.randn(cout, cin, k, k) / (k * k * cin) ** 0.5).requires_grad_()
+
+
+def dw_w(k, c):
+    return (torch.randn(c, 1, k, k) / k).requires_grad_()
+
+
+def bn(x):
+    return F.batch_norm(x, None, None, training=True, eps=1e-5)
+
+
+def conv4():
+    ws = [conv_w(3, 3, 32), conv_w(3, 32, 32), conv_w(3, 32, 64), conv_w(3, 64, 64)]
+    fc = (torch.randn(64, 10) / 8).requires_grad_()
+    strides = [1, 2, 1, 2]
+
+    def fwd(x):
+        for w, s in zip(ws, strides):
+            x = F.relu(F.conv2d(x, w, stride=s, padding=1))
+        return x.mean((2, 3)) @ fc
+    return ws + [fc], fwd
+
+
+def spos(choices=(0, 1, 2, 3, 2, 1)):
+    params = []
+
+    def P(t):
+        params.append(t)
+        return t
+
+    def pw(w, h, relu=True):
+        y = bn(F.conv2d(h, w))
+        return F.relu(y) if relu else y
+
+    def dw(w, h, s):
+        k = w.shape[-1]
+        return bn(F.conv2d(h, w, stride=s, padding=k // 2, groups=h.shape[1]))
+
+    def block(choice, inp, out, stride):
+        mid = out // 2
+        bi = out // 2 if stride == 1 else inp
+        bo = out - bi
+        if choice < 3:
+            k = 3 + 2 * choice
+            w1, wd, w2 = P(conv_w(1, bi, mid)), P(dw_w(k, mid)), P(conv_w(1, mid, bo))
+            main = lambda h: pw(w2, dw(wd, pw(w1, h), stride))
+        else:
+            ws = [P(dw_w(3, bi)), P(conv_w(1, bi, mid)), P(dw_w(3, mid)), P(conv_w(1, mid, mid)), P(dw_w(3, mid)), P(conv_w(1, mid, bo))]
+            main = lambda h: pw(ws[5], dw(ws[4], pw(ws[3], dw(ws[2], pw(ws[1], dw(ws[0], h, stride)), 1)), 1))
+        if stride == 1:
+            def f(x):
+                proj, rest = x[:, 0::2], x[:, 1::2]
+                return torch.cat([proj, main(rest)], 1)
+            return f
+        pk = 3 + 2 * choice if choice < 3 else 3
+        pd, pp = P(dw_w(pk, inp)), P(conv_w(1, inp, inp))
+        return lambda x: torch.cat([pw(pp, dw(pd, x, 2)), main(x)], 1)
+
+    stem = P(conv_w(3, 3, 16))
+    blocks, cin, b = [], 16, 0
+    for cout in (32, 64, 128):
+        for r in range(2):
+            blocks.append(block(choices[b], cin, cout, 2 if r == 0 else 1))
+            b += 1
+            cin = cout
+    head, fc = P(conv_w(1, 128, 256)), P((torch.randn(256, 10) / 16).requires_grad_())
+
+    def fwd(x):
+        h = F.relu(bn(F.conv2d(x, stem, stride=2, padding=1)))
+        for blk in blocks:
+            h = blk(h)
+        h = F.relu(bn(F.conv2d(h, head)))
+        return h.mean((2, 3)) @ fc
+    return params, fwd
+
+
+def main():
+    net, mode, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    params, fwd = conv4() if net == 'conv4' else spos()
+    x = torch.rand(64, 3, 32, 32)
+    y = torch.arange(64) % 10
+    opt = torch.optim.SGD(params, lr=0.01)
+
+    def once():
+        if mode == 'forward':
+            with torch.no_grad():
+                fwd(x).sum().item()
+        else:
+            opt.zero_grad()
+            loss = F.cross_entropy(fwd(x), y)
+            loss.backward()
+            opt.step()
+            loss.item()
+    once()
+    times = []
+    for _ in range(steps):
+        t = time.perf_counter()
+        once()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    print(json.dumps({'ms': times[len(times) // 2], 'torch': torch.__version__, 'threads': torch.get_num_threads()}))
+
+
+if __name__ == '__main__':
+    main()

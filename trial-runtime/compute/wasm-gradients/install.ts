@@ -1,0 +1,150 @@
+import type {
+  Conv2DBackpropFilterAttrs,
+  Conv2DBackpropInputAttrs,
+  DepthwiseConv2dNativeBackpropFilterAttrs,
+  DepthwiseConv2dNativeBackpropInputAttrs,
+  KernelConfig,
+  MaxPoolGradAttrs,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  Tensor,
+  Tensor4D,
+  TensorInfo,
+  UnsortedSegmentSumAttrs,
+} from '@tensorflow/tfjs-core';
+import type { TfCore } from '../tf-core';
+import { convGeometry } from './conv-geometry';
+import { conv2dBackpropFilterFast } from './conv2d-backprop-filter';
+import { conv2dBackpropInputFast } from './conv2d-backprop-input';
+import { depthwiseBackpropFilterFast } from './depthwise-backprop-filter';
+import { depthwiseBackpropInputFast } from './depthwise-backprop-input';
+import { maxPoolGradFixed } from './max-pool-grad';
+import { unsortedSegmentSumFast } from './unsorted-segment-sum';
+
+/** Marks kernel functions made here, so a second install recognises them (survives module copies). */
+const NASCTL_KERNEL = Symbol.for('nasctl.wasmTrainingKernel');
+
+/** What one `installWasmTrainingKernels` call did. */
+export interface InstalledKernels {
+  /** Every kernel nasctl provides for wasm (installed now or earlier). */
+  kernels: string[];
+  /** Kernels that wasm lacked and this call added. */
+  added: string[];
+  /** wasm's own (slow) kernels this call replaced. */
+  replaced: string[];
+  /** Restores wasm's original kernels and removes the added ones (only what this call changed). */
+  uninstall(): void;
+}
+
+/** `native` is the kernel wasm had before (undefined when it had none). */
+type Compute = (tf: TfCore, inputs: NamedTensorInfoMap, attrs: NamedAttrMap, native: KernelConfig | undefined) => Tensor;
+
+function anyTensorArg(tf: TfCore, inputs: NamedTensorInfoMap, name: string, kernel: string): Tensor {
+  const info: TensorInfo | undefined = inputs[name];
+  if (!(info instanceof tf.Tensor)) {
+    throw new Error(`nasctl ${kernel} kernel: input '${name}' must be a tensor made by tfjs-core`);
+  }
+  return info;
+}
+
+function tensorArg(tf: TfCore, inputs: NamedTensorInfoMap, name: string, kernel: string): Tensor4D {
+  const t = anyTensorArg(tf, inputs, name, kernel);
+  if (t.rank !== 4) throw new Error(`nasctl ${kernel} kernel: input '${name}' must be rank 4, got [${t.shape.join(', ')}]`);
+  return t as Tensor4D;
+}
+
+const COMPUTE: Record<string, Compute> = {
+  Conv2DBackpropInput: (tf, inputs, attrs) => {
+    const a = attrs as unknown as Conv2DBackpropInputAttrs;
+    const dy = tensorArg(tf, inputs, 'dy', 'Conv2DBackpropInput');
+    const filter = tensorArg(tf, inputs, 'filter', 'Conv2DBackpropInput');
+    const g = convGeometry(tf, a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, false, 1, a.dataFormat);
+    return conv2dBackpropInputFast(tf, dy, filter, g);
+  },
+  Conv2DBackpropFilter: (tf, inputs, attrs) => {
+    const a = attrs as unknown as Conv2DBackpropFilterAttrs;
+    const x = tensorArg(tf, inputs, 'x', 'Conv2DBackpropFilter');
+    const dy = tensorArg(tf, inputs, 'dy', 'Conv2DBackpropFilter');
+    const g = convGeometry(tf, x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode, false, 1, a.dataFormat);
+    return conv2dBackpropFilterFast(tf, x, dy, g);
+  },
+  DepthwiseConv2dNativeBackpropInput: (tf, inputs, attrs) => {
+    const a = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
+    const dy = tensorArg(tf, inputs, 'dy', 'DepthwiseConv2dNativeBackpropInput');
+    const filter = tensorArg(tf, inputs, 'filter', 'DepthwiseConv2dNativeBackpropInput');
+    const g = convGeometry(tf, a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
+    return depthwiseBackpropInputFast(tf, dy, filter, g);
+  },
+  DepthwiseConv2dNativeBackpropFilter: (tf, inputs, attrs) => {
+    const a = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
+    const x = tensorArg(tf, inputs, 'x', 'DepthwiseConv2dNativeBackpropFilter');
+    const dy = tensorArg(tf, inputs, 'dy', 'DepthwiseConv2dNativeBackpropFilter');
+    const g = convGeometry(tf, x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
+    return depthwiseBackpropFilterFast(tf, x, dy, g, a.filterShape[3]);
+  },
+  UnsortedSegmentSum: (tf, inputs, attrs) => {
+    const a = attrs as unknown as UnsortedSegmentSumAttrs;
+    const x = anyTensorArg(tf, inputs, 'x', 'UnsortedSegmentSum');
+    const ids = anyTensorArg(tf, inputs, 'segmentIds', 'UnsortedSegmentSum');
+    return unsortedSegmentSumFast(tf, x, ids, a.numSegments);
+  },
+  MaxPoolGrad: (tf, inputs, attrs, native) => {
+    if (native === undefined) throw new Error('nasctl MaxPoolGrad kernel: wasm has no MaxPoolGrad to wrap');
+    const a = attrs as unknown as MaxPoolGradAttrs;
+    const dy = tensorArg(tf, inputs, 'dy', 'MaxPoolGrad');
+    const input = tensorArg(tf, inputs, 'input', 'MaxPoolGrad');
+    const output = tensorArg(tf, inputs, 'output', 'MaxPoolGrad');
+    return maxPoolGradFixed(tf, native, dy, input, output, a);
+  },
+};
+
+/** Names of the kernels nasctl registers for the wasm backend. */
+export const WASM_TRAINING_KERNELS: readonly string[] = Object.keys(COMPUTE);
+
+function isOurs(config: KernelConfig | undefined): boolean {
+  return config !== undefined && NASCTL_KERNEL in config.kernelFunc;
+}
+
+/**
+ * Called once per process after `@tensorflow/tfjs-backend-wasm` is loaded (selectBackend does it),
+ * before training. Registers for backend 'wasm' the gradient kernels it lacks
+ * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput/Filter, and UnsortedSegmentSum for
+ * the gradient of gather) and replaces its naive Conv2DBackpropInput and its MaxPoolGrad (wrong
+ * with padding), all computed through wasm's fast forward convolutions. Idempotent: a second
+ * call changes nothing. Kernels run tfjs ops inside the engine (a composite kernel returning a
+ * Tensor, which tfjs-core supports). Throws nothing for a healthy tfjs-core 4.x.
+ */
+export function installWasmTrainingKernels(tf: TfCore): InstalledKernels {
+  const added: string[] = [];
+  const replaced: string[] = [];
+  const originals: KernelConfig[] = [];
+  for (const name of WASM_TRAINING_KERNELS) {
+    const existing = tf.getKernel(name, 'wasm') as KernelConfig | undefined;
+    if (isOurs(existing)) continue;
+    const compute = COMPUTE[name] as Compute;
+    const kernelFunc = Object.assign(
+      ({ inputs, attrs }: { inputs: NamedTensorInfoMap; attrs?: NamedAttrMap }): TensorInfo =>
+        compute(tf, inputs, attrs ?? {}, existing),
+      { [NASCTL_KERNEL]: true },
+    );
+    if (existing !== undefined) {
+      tf.unregisterKernel(name, 'wasm');
+      originals.push(existing);
+      replaced.push(name);
+    } else {
+      added.push(name);
+    }
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
+  }
+  return {
+    kernels: [...WASM_TRAINING_KERNELS],
+    added,
+    replaced,
+    uninstall: () => {
+      for (const name of [...added, ...replaced]) {
+        if (isOurs(tf.getKernel(name, 'wasm') as KernelConfig | undefined)) tf.unregisterKernel(name, 'wasm');
+      }
+      for (const original of originals) tf.registerKernel(original);
+    },
+  };
+}

@@ -1,0 +1,212 @@
+"""nasctl trial client for Python: one file, standard library only, Python 3.8+.
+
+Copy this file next to your trial script (or put its folder on PYTHONPATH)::
+
+    import nasctl_trial as nt
+    params = nt.get_next_parameters({"lr": 0.1})
+    for epoch in range(10):
+        nt.report_intermediate_result(acc)
+    nt.report_final_result(acc)
+
+Under nasctl (env NASCTL_CHANNEL_FD) it speaks the trial protocol (JSON lines on that fd, see
+docs/protocol.md). Outside nasctl, ``get_next_parameters`` returns the defaults once and reports
+are printed to stdout as JSON lines, so the same script runs standalone. In reuse mode
+(NASCTL_REUSE=1) loop ``while (p := get_next_parameters()) is not None``; each call after the
+first tells the daemon the previous trial is done. Writes are unbuffered: nothing to flush.
+"""
+
+import json
+import math
+import os
+
+__all__ = [
+    "get_next_parameters",
+    "report_intermediate_result",
+    "report_final_result",
+    "get_trial_id",
+    "get_experiment_id",
+    "is_under_nasctl",
+    "send_log",
+    "ChannelError",
+    "STANDALONE_ID",
+]
+
+PROTOCOL_VERSION = 1
+STANDALONE_ID = "STANDALONE"
+MAX_LINE_BYTES = 1024 * 1024
+
+
+class ChannelError(RuntimeError):
+    """The channel to the daemon closed or carried something unreadable."""
+
+
+class _Client:
+    def __init__(self, env):
+        fd_text = env.get("NASCTL_CHANNEL_FD", "")
+        self.fd = int(fd_text) if fd_text != "" else None
+        self.reuse = env.get("NASCTL_REUSE") == "1"
+        self.env_trial_id = env.get("NASCTL_TRIAL_ID")
+        self.experiment_id = env.get("NASCTL_EXPERIMENT_ID", STANDALONE_ID)
+        self.current_trial_id = None if self.reuse else self.env_trial_id
+        self.requests = 0
+        self.finished = False
+        self.opened = False
+        self.closed = False
+        self.buffer = b""
+
+    # ---------------------------------------------------------------- channel
+
+    def _open(self):
+        if not self.opened:
+            self.opened = True
+            os.set_blocking(self.fd, True)
+            self._send({"type": "hello", "protocol": PROTOCOL_VERSION, "sdk": "python", "pid": os.getpid()})
+
+    def _send(self, message):
+        if self.fd is None:
+            print(json.dumps(message, separators=(",", ":")), flush=True)
+            return
+        if self.closed:
+            raise ChannelError("nasctl channel is closed (no_more_trials was received)")
+        data = (json.dumps(message, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+        view = memoryview(data)
+        while view:
+            written = os.write(self.fd, view)
+            view = view[written:]
+
+    def _receive(self):
+        while True:
+            newline = self.buffer.find(b"\n")
+            if newline >= 0:
+                line = self.buffer[:newline]
+                self.buffer = self.buffer[newline + 1:]
+                try:
+                    message = json.loads(line.decode("utf-8"))
+                except ValueError as error:
+                    raise ChannelError("unreadable message from the daemon: %s" % error)
+                if not isinstance(message, dict) or message.get("type") not in ("parameters", "no_more_trials"):
+                    raise ChannelError("unexpected message from the daemon: %r" % (line[:200],))
+                return message
+            if len(self.buffer) > MAX_LINE_BYTES:
+                raise ChannelError("message from the daemon longer than %d bytes" % MAX_LINE_BYTES)
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                raise ChannelError("nasctl channel closed by the daemon (the trial was stopped or the daemon exited)")
+            self.buffer += chunk
+
+    def _close(self):
+        if not self.closed:
+            self.closed = True
+            try:
+                os.close(self.fd)
+            except OSError:
+                pass
+
+    # ---------------------------------------------------------------- API
+
+    def get_next_parameters(self, defaults=None):
+        self.requests += 1
+        if self.finished:
+            return None
+        if self.fd is None:
+            if self.requests > 1:
+                self.finished = True
+                return None
+            return dict(defaults) if defaults is not None else {}
+        if not self.reuse and self.requests > 1:
+            self.finished = True
+            return None
+        self._open()
+        self._send({"type": "request_parameters"})
+        reply = self._receive()
+        if reply["type"] == "no_more_trials":
+            self.current_trial_id = None
+            self.finished = True
+            self._close()
+            return None
+        self.current_trial_id = reply["trialId"]
+        return reply["parameters"]
+
+    def report(self, kind, value):
+        value = _check_metric(value)
+        if self.fd is not None and self.current_trial_id is None:
+            raise RuntimeError("report before get_next_parameters(): in reuse mode the trial id comes with the parameters")
+        if self.fd is not None:
+            self._open()
+        self._send({"type": "metric", "trialId": self.trial_id(), "kind": kind, "value": value})
+
+    def log(self, level, message):
+        payload = {"type": "log", "level": level, "message": str(message)}
+        if self.current_trial_id is not None:
+            payload["trialId"] = self.current_trial_id
+        if self.fd is not None:
+            self._open()
+        self._send(payload)
+
+    def trial_id(self):
+        if self.current_trial_id is not None:
+            return self.current_trial_id
+        return self.env_trial_id if self.env_trial_id is not None else STANDALONE_ID
+
+
+def _check_metric(value):
+    if isinstance(value, bool):
+        raise TypeError("metric value must be a number, not a bool")
+    if isinstance(value, (int, float)):
+        value = float(value) if isinstance(value, float) else value
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("metric value %r is not finite (JSON cannot carry NaN/Infinity)" % value)
+        return value
+    if hasattr(value, "item") and callable(value.item):  # numpy / torch scalars
+        return _check_metric(value.item())
+    if isinstance(value, dict):
+        if "default" not in value:
+            raise TypeError('a dict metric needs a numeric "default" key')
+        return {str(key): _check_metric(item) for key, item in value.items()}
+    raise TypeError("metric value must be a number or a dict with a numeric 'default' key, got %r" % (value,))
+
+
+_client = None
+
+
+def _get_client():
+    global _client
+    if _client is None:
+        _client = _Client(os.environ)
+    return _client
+
+
+def get_next_parameters(defaults=None):
+    """Parameters of the next trial, or None when there is none (always after the first call
+    outside reuse mode; on no_more_trials in reuse mode). Standalone: ``defaults`` (or {}) once."""
+    return _get_client().get_next_parameters(defaults)
+
+
+def report_intermediate_result(value):
+    """Report an intermediate metric (a number, or a dict with a numeric 'default' key)."""
+    _get_client().report("intermediate", value)
+
+
+def report_final_result(value):
+    """Report the final metric of the current trial."""
+    _get_client().report("final", value)
+
+
+def send_log(message, level="info"):
+    """Send a log line to the daemon ('debug', 'info', 'warning' or 'error')."""
+    _get_client().log(level, message)
+
+
+def get_trial_id():
+    """Current trial id ('STANDALONE' outside nasctl)."""
+    return _get_client().trial_id()
+
+
+def get_experiment_id():
+    """Experiment id ('STANDALONE' outside nasctl)."""
+    return _get_client().experiment_id
+
+
+def is_under_nasctl():
+    """True when launched by nasctl."""
+    return _get_client().fd is not None
