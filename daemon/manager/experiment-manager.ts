@@ -12,10 +12,10 @@ import { validateConfig } from '../config/load-config';
 import { openSqliteStore } from '../store/sqlite-store';
 import { experimentDir, experimentDbPath, scanExperiments } from '../store/experiment-files';
 import { ConfigError, ConflictError, NotFoundError } from '../errors';
+import { TunerArgsError } from '../../tuners/tuner-error';
 import { ExperimentRunner } from './experiment-runner';
 import { DeltaBus } from './delta-bus';
 import { randomId } from './ids';
-import { defaultOf } from './tuner-history';
 import { exportCsv, exportJson } from './export-experiment';
 
 export interface ManagerOptions {
@@ -261,7 +261,12 @@ export class ExperimentManager implements ExperimentService {
     if (!factory) {
       throw new ConfigError('/tuner/name', `unknown tuner '${config.tuner.name}'; built-in tuners: ${this.opts.tuners.map((f) => f.name).join(', ')}`);
     }
-    return factory.create({ searchSpace: config.searchSpace, classArgs: config.tuner.classArgs ?? {}, cost: config.searchSpaceCost });
+    try {
+      return factory.create({ searchSpace: config.searchSpace, classArgs: config.tuner.classArgs ?? {}, cost: config.searchSpaceCost });
+    } catch (e) {
+      if (e instanceof TunerArgsError) throw new ConfigError(`/tuner/classArgs${e.path}`, e.message, { cause: e });
+      throw e;
+    }
   }
 
   /** Creates the experiment folder; with experimentWorkingDirectory it lives there and home links to it. */
@@ -279,14 +284,6 @@ export class ExperimentManager implements ExperimentService {
 
   private summary(l: Loaded): ExperimentSummary {
     const rec = l.runner.record;
-    const store = l.runner.store;
-    const mode = (rec.config.tuner.classArgs?.['optimize_mode'] as string | undefined) ?? 'maximize';
-    let best: number | undefined;
-    for (const m of store.latestMetrics()) {
-      if (m.kind !== 'final') continue;
-      const v = defaultOf(m.value);
-      if (best === undefined || (mode === 'minimize' ? v < best : v > best)) best = v;
-    }
     return {
       id: rec.id,
       name: rec.name,
@@ -295,8 +292,8 @@ export class ExperimentManager implements ExperimentService {
       createdAt: rec.createdAt,
       startedAt: rec.startedAt,
       endedAt: rec.endedAt,
-      trialCounts: store.countByStatus(),
-      bestMetric: best,
+      trialCounts: l.runner.trialCounts,
+      bestMetric: l.runner.bestMetric,
       loaded: !l.readOnly,
       readOnly: l.readOnly,
       dir: l.dir,

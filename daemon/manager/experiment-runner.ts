@@ -14,7 +14,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { budgetState } from './budget';
 import type { DeltaBus } from './delta-bus';
 import { IdPool } from './ids';
-import { TunerHistory } from './tuner-history';
+import { TunerHistory, defaultOf } from './tuner-history';
 import { trialOutcome, type KillIntent } from './trial-outcome';
 import { killOrphanedTrial, recordTrialPid } from './orphans';
 
@@ -57,6 +57,11 @@ export class ExperimentRunner implements TrainingServiceListener {
   private waitReason: string | undefined;
   private settledWaiters: Array<(r: ExperimentRecord) => void> = [];
   private malformedLines = 0;
+  private readonly pendingReasons = new Map<string, string | undefined>();
+  private readonly counts: Record<TrialStatus, number>;
+  private readonly minimize: boolean;
+  private best: number | undefined;
+  private historyLoaded = false;
   private cached: ExperimentRecord;
 
   constructor(private readonly deps: RunnerDeps) {
@@ -64,10 +69,31 @@ export class ExperimentRunner implements TrainingServiceListener {
     this.cached = record;
     this.id = record.id;
     this.config = record.config;
-    for (const t of deps.store.allTrials()) {
-      this.history.add(t, t.intermediateCount > 0 ? deps.store.metrics(t.id) : []);
+    this.counts = deps.store.countByStatus();
+    const mode = record.config.tuner.classArgs?.['optimize_mode'] === 'minimize' ? 'asc' : 'desc';
+    this.minimize = mode === 'asc';
+    const top = deps.store.listTrials({ sort: 'finalMetric', order: mode, limit: 1 }).items[0];
+    this.best = top?.finalMetric === undefined ? undefined : defaultOf(top.finalMetric);
+  }
+
+  /** Loads the tuner's view of the history (only needed to run: viewing skips it). */
+  private loadHistory(): void {
+    if (this.historyLoaded) return;
+    this.historyLoaded = true;
+    for (const t of this.deps.store.allTrials()) {
+      this.history.add(t, t.intermediateCount > 0 ? this.deps.store.metrics(t.id) : []);
       if (t.source === 'tuner') this.countedTrials += 1;
     }
+  }
+
+  /** Trials per status, kept up to date incrementally. */
+  get trialCounts(): Record<TrialStatus, number> {
+    return { ...this.counts };
+  }
+
+  /** Best final `default` metric so far (by the tuner's optimize_mode). */
+  get bestMetric(): number | undefined {
+    return this.best;
   }
 
   /** The experiment row, cached: every write to it goes through this runner, which refreshes the cache. */
@@ -99,6 +125,10 @@ export class ExperimentRunner implements TrainingServiceListener {
     const out: string[] = [];
     const rec = this.record;
     if (rec.status === 'NO_MORE_TRIAL' && rec.error) out.push(`no more trials: ${rec.error}`);
+    if (this.pendingReasons.size > 0) {
+      const reasons = [...new Set(this.pendingReasons.values())].join(', ');
+      out.push(`${this.pendingReasons.size} submitted trial(s) wait in the cluster queue: ${reasons}`);
+    }
     if (this.waiting.length > 0) {
       if (this.running.size >= this.config.trialConcurrency) {
         out.push(`${this.waiting.length} trial(s) wait: trialConcurrency (${this.config.trialConcurrency}) reached`);
@@ -117,6 +147,7 @@ export class ExperimentRunner implements TrainingServiceListener {
   start(): void {
     const { store } = this.deps;
     const now = this.deps.clock();
+    this.loadHistory();
     this.tuner = this.deps.createTuner(this.config);
     this.service = this.deps.createTrainingService(this.config);
     this.service.setListener(this);
@@ -124,6 +155,11 @@ export class ExperimentRunner implements TrainingServiceListener {
     const rerunOf = new Set(trials.filter((t) => t.retryOf && t.source === 'resume').map((t) => t.retryOf));
     for (const t of trials) {
       if (t.status === 'RUNNING') {
+        if (this.service.reattach?.(t.id, t.trialDir)) {
+          this.running.set(t.id, { hasFinal: t.finalMetric !== undefined });
+          this.deps.log(`experiment ${this.id}: re-attached to trial ${t.id}, still running outside the daemon`);
+          continue;
+        }
         if (killOrphanedTrial(t.trialDir, this.id)) this.deps.log(`experiment ${this.id}: ended trial ${t.id}'s processes left by a daemon that died`);
         const done = store.transitionTrial(t.id, 'RUNNING', 'SYS_CANCELED', { endedAt: now, reason: `${INTERRUPTED}the daemon stopped while it ran` });
         if (done) this.trialChanged(done);
@@ -258,7 +294,11 @@ export class ExperimentRunner implements TrainingServiceListener {
         }
         const m = this.deps.store.addMetric(trialId, message.kind, message.value, this.deps.clock());
         this.history.addMetric(trialId, message.kind, message.value);
-        if (message.kind === 'final') r.hasFinal = true;
+        if (message.kind === 'final') {
+          r.hasFinal = true;
+          const v = defaultOf(message.value);
+          if (this.best === undefined || (this.minimize ? v < this.best : v > this.best)) this.best = v;
+        }
         this.deps.bus.publish({ experimentId: this.id, type: 'metric', metric: m });
         return;
       }
@@ -285,6 +325,7 @@ export class ExperimentRunner implements TrainingServiceListener {
     const r = this.running.get(exit.trialId);
     if (!r) return;
     this.running.delete(exit.trialId);
+    this.pendingReasons.delete(exit.trialId);
     const intent = this.killIntents.get(exit.trialId);
     this.killIntents.delete(exit.trialId);
     const outcome = trialOutcome(exit, intent, r.hasFinal);
@@ -312,6 +353,15 @@ export class ExperimentRunner implements TrainingServiceListener {
 
   onCapacity(): void {
     this.requestTick();
+  }
+
+  onPending(trialId: string, reason: string | undefined): void {
+    // The trial is RUNNING from the daemon's point of view (submitted) but waits in a cluster queue.
+    const t = this.deps.store.getTrial(trialId);
+    if (!t) return;
+    this.appendTrialLog(trialId, reason ? `[nasctl] waiting in the cluster queue: ${reason}` : '[nasctl] left the cluster queue');
+    this.pendingReasons.set(trialId, reason);
+    if (!reason) this.pendingReasons.delete(trialId);
   }
 
   // ------------------------------------------------------------------ scheduling
@@ -430,6 +480,7 @@ export class ExperimentRunner implements TrainingServiceListener {
     }
     const t = this.deps.store.createTrial({ id, parameters, source, attempt, retryOf, createdAt: this.deps.clock(), trialDir: dir });
     if (source === 'tuner') this.countedTrials += 1;
+    this.counts.WAITING += 1;
     this.history.add(t);
     this.waiting.push(id);
     this.deps.bus.publish({ experimentId: this.id, type: 'trial', trial: t });
@@ -503,7 +554,12 @@ export class ExperimentRunner implements TrainingServiceListener {
   }
 
   private trialChanged(t: TrialRecord): void {
-    this.history.setStatus(t.id, t.status as TrialStatus);
+    const before = this.history.get(t.id)?.status;
+    if (before !== undefined && before !== t.status) {
+      this.counts[before] -= 1;
+      this.counts[t.status] += 1;
+    }
+    this.history.setStatus(t.id, t.status);
     this.deps.bus.publish({ experimentId: this.id, type: 'trial', trial: t });
   }
 

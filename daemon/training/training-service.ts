@@ -51,6 +51,8 @@ export interface TrainingServiceListener {
   onExit(exit: TrialExit): void;
   /** Capacity may have grown (a GPU became free, a worker became idle): try to start waiting jobs. */
   onCapacity(): void;
+  /** A started job waits in a cluster queue (e.g. Slurm's "Resources"); undefined when it stopped waiting. */
+  onPending?(trialId: string, reason: string | undefined): void;
 }
 
 /**
@@ -67,4 +69,12 @@ export interface TrainingService {
   kill(trialId: string): Promise<void>;
   /** Kills everything and releases resources (workers, watchers). Resolves when no process is left. */
   shutdown(): Promise<void>;
+  /**
+   * Optional, on resume after a daemon restart: follows a trial that may still run outside the
+   * daemon (a cluster job) to its end. Returns true when it found it (events then follow as for a
+   * started job); false when the trial is gone and should be re-run.
+   */
+  reattach?(trialId: string, trialDir: string): boolean;
+  /** Optional: ends idle reuse-mode workers beyond `keep`; returns how many were ended. */
+  trimIdleWorkers?(keep: number): number;
 }

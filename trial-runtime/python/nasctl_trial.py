@@ -8,8 +8,9 @@ Copy this file next to your trial script (or put its folder on PYTHONPATH)::
         nt.report_intermediate_result(acc)
     nt.report_final_result(acc)
 
-Under nasctl (env NASCTL_CHANNEL_FD) it speaks the trial protocol (JSON lines on that fd, see
-docs/protocol.md). Outside nasctl, ``get_next_parameters`` returns the defaults once and reports
+Under nasctl it speaks the trial protocol (docs/protocol.md): JSON lines on the fd named by
+NASCTL_CHANNEL_FD (local), or files in the directory NASCTL_CHANNEL_DIR (clusters: lines
+appended to messages.jsonl, replies read from parameters/<k>.json), transparently. Outside nasctl, ``get_next_parameters`` returns the defaults once and reports
 are printed to stdout as JSON lines, so the same script runs standalone. In reuse mode
 (NASCTL_REUSE=1) loop ``while (p := get_next_parameters()) is not None``; each call after the
 first tells the daemon the previous trial is done. Writes are unbuffered: nothing to flush.
@@ -18,6 +19,7 @@ first tells the daemon the previous trial is done. Writes are unbuffered: nothin
 import json
 import math
 import os
+import time
 
 __all__ = [
     "get_next_parameters",
@@ -44,6 +46,9 @@ class _Client:
     def __init__(self, env):
         fd_text = env.get("NASCTL_CHANNEL_FD", "")
         self.fd = int(fd_text) if fd_text != "" else None
+        dir_text = env.get("NASCTL_CHANNEL_DIR", "")
+        self.channel_dir = dir_text if self.fd is None and dir_text != "" else None
+        self.replies = 0
         self.reuse = env.get("NASCTL_REUSE") == "1"
         self.env_trial_id = env.get("NASCTL_TRIAL_ID")
         self.experiment_id = env.get("NASCTL_EXPERIMENT_ID", STANDALONE_ID)
@@ -56,25 +61,62 @@ class _Client:
 
     # ---------------------------------------------------------------- channel
 
+    def _under(self):
+        return self.fd is not None or self.channel_dir is not None
+
     def _open(self):
         if not self.opened:
             self.opened = True
-            os.set_blocking(self.fd, True)
+            if self.fd is not None:
+                os.set_blocking(self.fd, True)
             self._send({"type": "hello", "protocol": PROTOCOL_VERSION, "sdk": "python", "pid": os.getpid()})
 
     def _send(self, message):
-        if self.fd is None:
+        if not self._under():
             print(json.dumps(message, separators=(",", ":")), flush=True)
             return
         if self.closed:
             raise ChannelError("nasctl channel is closed (no_more_trials was received)")
         data = (json.dumps(message, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+        if self.channel_dir is not None:
+            # One write per line with O_APPEND: the daemon never reads half a line as a message.
+            fd = os.open(os.path.join(self.channel_dir, "messages.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+            finally:
+                os.close(fd)
+            return
         view = memoryview(data)
         while view:
             written = os.write(self.fd, view)
             view = view[written:]
 
+    def _receive_file(self):
+        path = os.path.join(self.channel_dir, "parameters", "%d.json" % self.replies)
+        delay = 0.002
+        while True:
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read()
+                break
+            except FileNotFoundError:
+                time.sleep(delay)  # polling: network file systems report no remote writes
+                delay = min(delay * 2, 0.1)
+        self.replies += 1
+        try:
+            message = json.loads(text.decode("utf-8"))
+        except ValueError as error:
+            raise ChannelError("unreadable reply %s from the daemon: %s" % (path, error))
+        if not isinstance(message, dict) or message.get("type") not in ("parameters", "no_more_trials"):
+            raise ChannelError("unexpected reply %s from the daemon: %r" % (path, text[:200]))
+        return message
+
     def _receive(self):
+        if self.channel_dir is not None:
+            return self._receive_file()
         while True:
             newline = self.buffer.find(b"\n")
             if newline >= 0:
@@ -97,6 +139,8 @@ class _Client:
     def _close(self):
         if not self.closed:
             self.closed = True
+            if self.fd is None:
+                return
             try:
                 os.close(self.fd)
             except OSError:
@@ -108,7 +152,7 @@ class _Client:
         self.requests += 1
         if self.finished:
             return None
-        if self.fd is None:
+        if not self._under():
             if self.requests > 1:
                 self.finished = True
                 return None
@@ -129,9 +173,9 @@ class _Client:
 
     def report(self, kind, value):
         value = _check_metric(value)
-        if self.fd is not None and self.current_trial_id is None:
+        if self._under() and self.current_trial_id is None:
             raise RuntimeError("report before get_next_parameters(): in reuse mode the trial id comes with the parameters")
-        if self.fd is not None:
+        if self._under():
             self._open()
         self._send({"type": "metric", "trialId": self.trial_id(), "kind": kind, "value": value})
 
@@ -139,7 +183,7 @@ class _Client:
         payload = {"type": "log", "level": level, "message": str(message)}
         if self.current_trial_id is not None:
             payload["trialId"] = self.current_trial_id
-        if self.fd is not None:
+        if self._under():
             self._open()
         self._send(payload)
 
@@ -209,4 +253,4 @@ def get_experiment_id():
 
 def is_under_nasctl():
     """True when launched by nasctl."""
-    return _get_client().fd is not None
+    return _get_client()._under()

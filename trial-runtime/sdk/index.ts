@@ -14,7 +14,8 @@ import { TrialSdk } from './trial-sdk';
 import type { MetricValue, TrialParameters } from '../protocol/messages';
 
 export { TrialSdk, STANDALONE_ID } from './trial-sdk';
-export type { TrialSdkOptions } from './trial-sdk';
+export type { TrialSdkOptions, TrialChannel } from './trial-sdk';
+export { FileChannel } from './file-channel';
 export { FdChannel, ChannelError } from './fd-channel';
 
 let processSdk: TrialSdk | undefined;

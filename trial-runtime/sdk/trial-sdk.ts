@@ -1,14 +1,16 @@
 /**
  * The trial SDK: what a trial script calls to get its parameters and report metrics.
  *
- * Under nasctl (NASCTL_CHANNEL_FD set) it talks to the daemon over the fd channel. Outside nasctl
+ * Under nasctl it talks to the daemon over the fd channel (NASCTL_CHANNEL_FD, local) or the file
+ * channel (NASCTL_CHANNEL_DIR, clusters), transparently: the same trial code runs on both. Outside nasctl
  * it returns default parameters once and prints reports to stdout as JSON lines, so the same
  * script runs standalone. In reuse mode (NASCTL_REUSE=1) each `getNextParameters()` after the
  * first means "the previous trial is done" and the loop ends with `null`.
  */
 import { FdChannel } from './fd-channel';
+import { FileChannel } from './file-channel';
 import { PROTOCOL_VERSION, TRIAL_ENV } from '../protocol/messages';
-import type { MetricMessage, MetricValue, TrialParameters, TrialToDaemon } from '../protocol/messages';
+import type { DaemonToTrial, MetricMessage, MetricValue, TrialParameters, TrialToDaemon } from '../protocol/messages';
 
 /** Trial id and experiment id reported when running outside nasctl. */
 export const STANDALONE_ID = 'STANDALONE';
@@ -23,6 +25,14 @@ export interface TrialSdkOptions {
   openChannel?: (fd: number) => FdChannel;
 }
 
+/** What the SDK needs of a channel; both transports provide it. */
+export interface TrialChannel {
+  send(message: TrialToDaemon): void;
+  flush(): Promise<void>;
+  receive(): Promise<DaemonToTrial>;
+  close(): Promise<void>;
+}
+
 /**
  * One per trial process. Create it once (or use the functions in `./index`); nothing is opened
  * until the first call that needs the daemon.
@@ -32,8 +42,9 @@ export class TrialSdk {
   private readonly writeStdout: (line: string) => void;
   private readonly openChannel: (fd: number) => FdChannel;
   private readonly channelFd: number | undefined;
+  private readonly channelDir: string | undefined;
   private readonly reuse: boolean;
-  private channel: FdChannel | undefined;
+  private channel: TrialChannel | undefined;
   private currentTrialId: string | undefined;
   private requests = 0;
   private finished = false;
@@ -49,13 +60,15 @@ export class TrialSdk {
       throw new Error(`${TRIAL_ENV.channelFd}="${fdText}" is not a file descriptor number; unset it to run standalone`);
     }
     this.channelFd = fd;
+    const dir = this.env[TRIAL_ENV.channelDir];
+    this.channelDir = fd === undefined && dir !== undefined && dir !== '' ? dir : undefined;
     this.reuse = this.env[TRIAL_ENV.reuse] === '1';
     this.currentTrialId = this.reuse ? undefined : this.env[TRIAL_ENV.trialId];
   }
 
   /** True when launched by nasctl (a channel to the daemon exists). */
   isUnderNasctl(): boolean {
-    return this.channelFd !== undefined;
+    return this.channelFd !== undefined || this.channelDir !== undefined;
   }
 
   /** True when this process is a reuse-mode worker that runs many trials. */
@@ -145,9 +158,9 @@ export class TrialSdk {
     this.ensureChannel().send(message);
   }
 
-  private ensureChannel(): FdChannel {
+  private ensureChannel(): TrialChannel {
     if (this.channel === undefined) {
-      this.channel = this.openChannel(this.channelFd!);
+      this.channel = this.channelFd !== undefined ? this.openChannel(this.channelFd) : new FileChannel(this.channelDir!);
       this.channel.send({ type: 'hello', protocol: PROTOCOL_VERSION, sdk: 'ts', pid: process.pid });
     }
     return this.channel;

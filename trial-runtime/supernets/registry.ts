@@ -4,12 +4,13 @@ import { SposSupernet, type SposOptions } from './spos/spos-supernet';
 import { NdsSupernet } from './nds/nds-supernet';
 import type { NdsOptions } from './nds/nds-space';
 import { Nb201Supernet, type Nb201Options } from './nb201/nb201-supernet';
+import { DartsSupernet, type DartsOptions } from './darts/darts-supernet';
 
 /** Names of the built-in supernet spaces. */
-export type BuiltinSpaceName = 'spos' | 'spos-cpu' | 'nds-resnet' | 'nds-resnexta' | 'nb201';
+export type BuiltinSpaceName = 'spos' | 'spos-cpu' | 'nds-resnet' | 'nds-resnexta' | 'nb201' | 'darts';
 
 /** Options per space (a superset; each space reads its own). */
-export type SupernetOptions = SposOptions & NdsOptions & Nb201Options;
+export type SupernetOptions = SposOptions & NdsOptions & Nb201Options & DartsOptions;
 
 /** One built-in space: name and what it is. */
 export interface BuiltinSpaceInfo {
@@ -32,6 +33,7 @@ export function builtinSpaces(): BuiltinSpaceInfo[] {
     { name: 'nds-resnet', description: 'NDS ResNet on CIFAR (depth and width per stage, ordinal channel sharing)' },
     { name: 'nds-resnexta', description: 'NDS ResNeXt-A on CIFAR (depth, width, bottleneck ratio and groups per stage)' },
     { name: 'nb201', description: 'NAS-Bench-201 cell network (C=16, N=5; 6 edges x 5 ops)' },
+    { name: 'darts', description: 'DARTS / NAS-Bench-301 cells (C=16, 8 cells; normal + reduction cell, 4 nodes x 2 inputs, 8 ops)' },
   ];
 }
 
@@ -51,6 +53,8 @@ export function createSupernet(name: string, options: SupernetOptions = {}): Sup
       return new NdsSupernet('resnexta', options);
     case 'nb201':
       return new Nb201Supernet(options);
+    case 'darts':
+      return new DartsSupernet(options);
     default:
       throw new ConfigError('/space', `unknown supernet space '${name}'; built-in spaces: ${builtinSpaces().map((s) => s.name).join(', ')}`);
   }

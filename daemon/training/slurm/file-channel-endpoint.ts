@@ -1,0 +1,215 @@
+/**
+ * The daemon's side of the file channel (cluster transport) for one channel directory: reads
+ * `messages.jsonl` as the trial appends to it (watched with chokidar; a byte offset per file,
+ * a trailing partial line is kept until its newline arrives) and writes replies as
+ * `parameters/<seq>.json` (temp file, then rename: a file that exists is complete).
+ *
+ * The offset is saved in `messages.offset` after every read, so a daemon that restarts and
+ * re-attaches continues where the previous one stopped instead of delivering metrics twice.
+ */
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { LineDecoder, MAX_LINE_BYTES, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
+import { encodeMessage } from '../../../trial-runtime/protocol/encode-message';
+import type { DaemonToTrial } from '../../../trial-runtime/protocol/messages';
+
+/** The file a trial appends its messages to. */
+export const MESSAGES_FILE = 'messages.jsonl';
+/** Folder of the daemon's replies, one file per request: `parameters/<seq>.json`. */
+export const REPLIES_DIR = 'parameters';
+/** Where the daemon saves how far it has read `messages.jsonl`. */
+export const OFFSET_FILE = 'messages.offset';
+
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+/** chokidar's throttle window for 'change' events of one file. */
+const CHOKIDAR_THROTTLE_MS = 50;
+
+/** Options of one endpoint. */
+export interface FileChannelOptions extends LineSink {
+  /** Absolute channel directory (created if missing). */
+  dir: string;
+  /** Called when a file other than messages.jsonl appears or changes in the directory (e.g. `exit_code`). */
+  onFile?(name: string): void;
+  /** Watch by polling (network file systems, where inotify does not see other hosts' writes). */
+  usePolling?: boolean;
+  /** Polling interval in ms when `usePolling` (default 500). */
+  pollIntervalMs?: number;
+  /** Resume from the saved offset (re-attach) instead of 0. */
+  resume?: boolean;
+}
+
+/** One watched channel directory. Construct to start watching; `close()` to stop. */
+export class FileChannelEndpoint {
+  readonly dir: string;
+  private readonly options: FileChannelOptions;
+  private readonly decoder: LineDecoder;
+  private readonly watcher: FSWatcher;
+  private readonly messagesPath: string;
+  private offset = 0;
+  private closed = false;
+  private trailingRead: NodeJS.Timeout | undefined;
+
+  constructor(options: FileChannelOptions) {
+    this.options = options;
+    this.dir = options.dir;
+    this.messagesPath = path.join(options.dir, MESSAGES_FILE);
+    mkdirSync(path.join(options.dir, REPLIES_DIR), { recursive: true });
+    this.decoder = new LineDecoder(options);
+    if (options.resume === true) this.offset = readSavedOffset(options.dir);
+    this.watcher = watch(options.dir, {
+      depth: 0,
+      ignoreInitial: true,
+      usePolling: options.usePolling ?? false,
+      interval: options.pollIntervalMs ?? 500,
+      ignored: (file, stats) => file !== options.dir && (stats?.isDirectory() === true || path.basename(file).endsWith('.tmp') || path.basename(file) === OFFSET_FILE),
+    });
+    const onEvent = (file: string): void => {
+      if (this.closed) return;
+      const name = path.basename(file);
+      if (name === MESSAGES_FILE) {
+        this.readNew();
+        this.scheduleTrailingRead();
+      } else {
+        options.onFile?.(name);
+      }
+    };
+    this.watcher.on('add', onEvent);
+    this.watcher.on('change', onEvent);
+    this.watcher.on('error', () => this.readNew());
+    // Lines written before the watch was in place.
+    queueMicrotask(() => this.readNew());
+  }
+
+  /**
+   * Reads every complete line appended since the last read, synchronously, and delivers it.
+   * Called on file events and by the service before it reports the trial's exit (so everything
+   * the trial wrote is delivered first). Never throws.
+   */
+  readNew(): void {
+    if (this.closed) return;
+    let fd: number;
+    try {
+      fd = openSync(this.messagesPath, 'r');
+    } catch {
+      return; // not created yet
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size < this.offset) this.offset = 0; // truncated by hand: start over
+      let advanced = false;
+      while (this.offset < size) {
+        const length = Math.min(READ_CHUNK_BYTES, size - this.offset);
+        const buffer = Buffer.alloc(length);
+        const n = readSync(fd, buffer, 0, length, this.offset);
+        if (n <= 0) break;
+        // Only whole lines are consumed: a partial last line is read again once it is finished,
+        // so the saved offset always sits at a line boundary.
+        const lastNewline = buffer.lastIndexOf(0x0a, n - 1);
+        if (lastNewline < 0) {
+          if (n < MAX_LINE_BYTES) break;
+          this.decoder.push(buffer.subarray(0, n)); // runaway line: the decoder reports and skips it
+          this.offset += n;
+        } else {
+          this.decoder.push(buffer.subarray(0, lastNewline + 1));
+          this.offset += lastNewline + 1;
+        }
+        advanced = true;
+      }
+      if (advanced) this.saveOffset();
+    } catch {
+      // a transient read error: the next event reads again from the same offset
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Writes the reply to request number `seq` (0-based) atomically. Throws on a file-system error. */
+  reply(seq: number, message: DaemonToTrial): void {
+    writeReply(this.dir, seq, message);
+  }
+
+  /** How many replies exist (the number of requests answered so far); used when re-attaching. */
+  repliesWritten(): number {
+    try {
+      return readdirSync(path.join(this.dir, REPLIES_DIR)).filter((name) => /^\d+\.json$/.test(name)).length;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** True when a file named `name` exists in the channel directory. */
+  has(name: string): boolean {
+    return existsSync(path.join(this.dir, name));
+  }
+
+  /**
+   * Final read, then stops watching. A trailing line without its newline is reported as
+   * malformed (the trial ended without finishing it). Resolves when the watcher is closed.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.trailingRead !== undefined) clearTimeout(this.trailingRead);
+    this.readNew();
+    this.closed = true;
+    this.reportPartialTail();
+    this.decoder.end();
+    await this.watcher.close();
+  }
+
+  /**
+   * chokidar drops a 'change' that follows another within 50 ms on the same file (its throttle),
+   * so a line appended right after another could wait for the next write: read once more after
+   * the throttle window.
+   */
+  private scheduleTrailingRead(): void {
+    if (this.trailingRead !== undefined) clearTimeout(this.trailingRead);
+    this.trailingRead = setTimeout(() => {
+      this.trailingRead = undefined;
+      this.readNew();
+    }, CHOKIDAR_THROTTLE_MS + 10);
+  }
+
+  /** Bytes after the last newline when the trial is over: never a message, reported as malformed. */
+  private reportPartialTail(): void {
+    try {
+      const rest = readFileSync(this.messagesPath).subarray(this.offset);
+      if (rest.length > 0) {
+        this.options.onLineError('incomplete line at end of messages.jsonl (no terminating newline); every message must end with "\\n"', rest.subarray(0, 200).toString('utf8'));
+      }
+    } catch {
+      // no messages file
+    }
+  }
+
+  private saveOffset(): void {
+    try {
+      writeFileSync(path.join(this.dir, OFFSET_FILE), String(this.offset));
+    } catch {
+      // best effort: without it a re-attach re-reads from 0
+    }
+  }
+}
+
+/**
+ * Writes the reply to request `seq` of the channel in `dir` (temp file, then rename), creating
+ * `parameters/` when needed. Used before submission (the first parameters) and by the endpoint.
+ * Throws on a file-system error.
+ */
+export function writeReply(dir: string, seq: number, message: DaemonToTrial): void {
+  const replies = path.join(dir, REPLIES_DIR);
+  mkdirSync(replies, { recursive: true });
+  const target = path.join(replies, `${seq}.json`);
+  const temp = `${target}.tmp`;
+  writeFileSync(temp, encodeMessage(message));
+  renameSync(temp, target);
+}
+
+function readSavedOffset(dir: string): number {
+  try {
+    const value = Number(readFileSync(path.join(dir, OFFSET_FILE), 'utf8').trim());
+    return Number.isInteger(value) && value >= 0 ? value : 0;
+  } catch {
+    return 0;
+  }
+}

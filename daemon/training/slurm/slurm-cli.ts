@@ -1,0 +1,145 @@
+/**
+ * Slurm's command-line tools, run as child processes (`sbatch`, `squeue`, `sacct`, `scontrol`,
+ * `scancel`). The only place that talks to Slurm; the parsing is in `slurm-records.ts`.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseSacct, parseScontrolJob, parseSqueue, SQUEUE_FORMAT, type FinalJobState, type QueuedJob } from './slurm-records';
+
+/** Result of one command. Never rejects: a failure is data. */
+interface CommandResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/** Thrown (rejected) by `submit` when sbatch refuses a job; the message carries sbatch's own words. */
+export class SubmitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubmitError';
+  }
+}
+
+/** Options: where the tools are (default: found on PATH) and per-command time limit. */
+export interface SlurmCliOptions {
+  /** Directory holding sbatch, squeue, ... (default: PATH). */
+  binDir?: string;
+  /** Kill a command that takes longer (default 60000 ms: a busy slurmctld can be slow). */
+  commandTimeoutMs?: number;
+}
+
+/** Thin async wrapper; one per service. */
+export class SlurmCli {
+  private readonly binDir: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly user = os.userInfo().username;
+  /** False once sacct said accounting is disabled: scontrol is used instead. */
+  private sacctWorks = true;
+
+  constructor(options: SlurmCliOptions = {}) {
+    this.binDir = options.binDir;
+    this.timeoutMs = options.commandTimeoutMs ?? 60_000;
+  }
+
+  /** Submits with `sbatch --parsable ARGS` and resolves with the job id. Rejects with SubmitError. */
+  async submit(args: string[]): Promise<string> {
+    const result = await this.run('sbatch', args);
+    const jobId = result.stdout.trim().split(';')[0]!.split('\n').pop()!.trim();
+    if (!result.ok || !/^\d+(_\d+)?$/.test(jobId)) {
+      throw new SubmitError(`sbatch failed: ${(result.stderr || result.stdout).trim() || 'no output'}; check partition/account/qos/sbatchArgs in trainingService`);
+    }
+    return jobId;
+  }
+
+  /** Jobs of this user that Slurm still holds; undefined when squeue itself failed (try again later). */
+  async queue(): Promise<Map<string, QueuedJob> | undefined> {
+    const result = await this.run('squeue', ['-h', '-u', this.user, '-o', SQUEUE_FORMAT]);
+    return result.ok ? parseSqueue(result.stdout) : undefined;
+  }
+
+  /** Job ids (with names) of this user's queued jobs whose name starts with `prefix`. */
+  async queuedByNamePrefix(prefix: string): Promise<string[]> {
+    const result = await this.run('squeue', ['-h', '-u', this.user, '-o', '%i|%j']);
+    if (!result.ok) return [];
+    return result.stdout
+      .split('\n')
+      .map((line) => line.trim().split('|'))
+      .filter(([id, name]) => id !== undefined && id !== '' && name !== undefined && name.startsWith(prefix))
+      .map(([id]) => id!);
+  }
+
+  /**
+   * Final state of jobs that left the queue: sacct when accounting works, else `scontrol show
+   * job` (which remembers finished jobs for MinJobAge, 300 s by default). Missing = unknown.
+   */
+  async finalStates(jobIds: string[]): Promise<Map<string, FinalJobState>> {
+    if (jobIds.length === 0) return new Map();
+    if (this.sacctWorks) {
+      const result = await this.run('sacct', ['-n', '-P', '-X', '-j', jobIds.join(','), '-o', 'JobID,State,ExitCode,Reason']);
+      if (result.ok) {
+        const states = parseSacct(result.stdout);
+        if (jobIds.every((id) => states.has(id))) return states;
+      } else if (/accounting storage is disabled/i.test(result.stderr)) {
+        this.sacctWorks = false;
+      }
+    }
+    const states = new Map<string, FinalJobState>();
+    await Promise.all(
+      jobIds.map(async (id) => {
+        const result = await this.run('scontrol', ['show', 'job', '-o', id]);
+        const state = result.ok ? parseScontrolJob(result.stdout) : undefined;
+        if (state !== undefined) states.set(id, state);
+      }),
+    );
+    return states;
+  }
+
+  /** `scancel` the jobs; resolves when the command returns (the jobs may still be completing). */
+  async cancel(jobIds: string[]): Promise<void> {
+    if (jobIds.length > 0) await this.run('scancel', jobIds);
+  }
+
+  /**
+   * Synchronous state of one job (for re-attaching at start-up, before anything else runs):
+   * its queue entry, or undefined when Slurm no longer holds it.
+   */
+  queuedJobSync(jobId: string): { state: string; name: string } | undefined {
+    try {
+      const out = execFileSync(this.command('squeue'), ['-h', '-j', jobId, '-o', '%i|%T|%j'], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
+      for (const line of out.split('\n')) {
+        const [id, state, name] = line.trim().split('|');
+        if (id === jobId && state !== undefined) return { state, name: name ?? '' };
+      }
+    } catch {
+      // unknown job id (purged) or squeue failed
+    }
+    return undefined;
+  }
+
+  private command(name: string): string {
+    return this.binDir === undefined ? name : path.join(this.binDir, name);
+  }
+
+  private run(name: string, args: string[]): Promise<CommandResult> {
+    return new Promise((resolve) => {
+      execFile(this.command(name), args, { timeout: this.timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+        resolve({ ok: error === null, stdout, stderr: stderr || (error?.message ?? '') });
+      });
+    });
+  }
+}
+
+/**
+ * True when a Slurm controller answers (`sinfo` succeeds and lists a partition). Used by tests
+ * and benchmarks to skip loudly where no cluster exists.
+ */
+export function slurmAvailable(binDir?: string): boolean {
+  try {
+    const out = execFileSync(binDir === undefined ? 'sinfo' : path.join(binDir, 'sinfo'), ['-h', '-o', '%P'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return out.trim() !== '';
+  } catch {
+    return false;
+  }
+}

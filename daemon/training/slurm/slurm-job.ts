@@ -1,0 +1,104 @@
+/**
+ * One Slurm job of the service (a spawn-mode trial or a reuse-mode worker): its batch script,
+ * its submission, its file channel and what the poller last saw of it. Owned by the service,
+ * which decides what its messages and its end mean.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { SlurmTrainingServiceConfig } from '../../config/experiment-config';
+import type { LineSink } from '../../../trial-runtime/protocol/line-decoder';
+import { FileChannelEndpoint } from './file-channel-endpoint';
+import type { SlurmCli } from './slurm-cli';
+import { BATCH_SCRIPT, buildSbatchArgs, EXIT_RECORD, JOB_ID_FILE, renderBatchScript, type JobSpec } from './slurm-job-script';
+import type { QueuedJob } from './slurm-records';
+
+/** What a job needs from its service. */
+export interface SlurmJobHost extends LineSink {
+  cli: SlurmCli;
+  config: SlurmTrainingServiceConfig;
+  /** Watch channel files by polling (network file systems). */
+  usePolling: boolean;
+  /** The batch script wrote its exit record. */
+  onExitRecord(job: SlurmJob): void;
+}
+
+/** A submitted (or re-attached) job. */
+export class SlurmJob {
+  readonly spec: Pick<JobSpec, 'name' | 'dir'>;
+  /** Slurm's id, once sbatch answered (or read back when re-attaching). */
+  jobId: string | undefined;
+  /** When the id became known (ms): the poller only trusts a squeue run started after it. */
+  knownSince = Infinity;
+  /** We asked Slurm to cancel it. */
+  cancelRequested = false;
+  /** Last state the poller saw (PENDING, RUNNING, ...). */
+  lastState: string | undefined;
+  /** Last pending reason reported ("waiting: Resources"), undefined when not pending. */
+  lastPendingReason: string | undefined;
+  /** Set once its end has been handled. */
+  finished = false;
+  private channel: FileChannelEndpoint | undefined;
+  private readonly host: SlurmJobHost;
+
+  constructor(spec: Pick<JobSpec, 'name' | 'dir'>, host: SlurmJobHost) {
+    this.spec = spec;
+    this.host = host;
+  }
+
+  /**
+   * Writes the batch script, submits it and starts watching the channel. Resolves with the job
+   * id. Rejects with SubmitError (sbatch refused) or a file-system error.
+   */
+  async submit(spec: JobSpec): Promise<string> {
+    writeFileSync(path.join(spec.dir, BATCH_SCRIPT), renderBatchScript(spec), { mode: 0o755 });
+    const jobId = await this.host.cli.submit(buildSbatchArgs(this.host.config, spec));
+    this.adopt(jobId, false);
+    writeFileSync(path.join(spec.dir, JOB_ID_FILE), `${jobId}\n`);
+    return jobId;
+  }
+
+  /** Follows an existing job (re-attach, or after submit): starts the channel watch. */
+  adopt(jobId: string, resume: boolean): void {
+    this.jobId = jobId;
+    this.knownSince = Date.now();
+    if (this.finished) return;
+    this.channel = new FileChannelEndpoint({
+      dir: this.spec.dir,
+      usePolling: this.host.usePolling,
+      resume,
+      onLine: (line) => this.host.onLine(line),
+      onLineError: (error, preview) => this.host.onLineError(error, preview),
+      onFile: (name) => {
+        if (name === EXIT_RECORD) this.host.onExitRecord(this);
+      },
+    });
+  }
+
+  /** The endpoint (undefined before submission finished). */
+  get endpoint(): FileChannelEndpoint | undefined {
+    return this.channel;
+  }
+
+  /** Exit code the batch script recorded, or undefined when it has not (yet). */
+  exitRecord(): number | undefined {
+    try {
+      const value = Number(readFileSync(path.join(this.spec.dir, EXIT_RECORD), 'utf8').trim());
+      return Number.isInteger(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records what squeue showed; returns true when the state or pending reason changed. */
+  observe(queued: QueuedJob): boolean {
+    const changed = queued.state !== this.lastState;
+    this.lastState = queued.state;
+    return changed;
+  }
+
+  /** Reads what is left on the channel, reports a trailing partial line, stops watching. */
+  async closeChannel(): Promise<void> {
+    this.finished = true;
+    await this.channel?.close();
+  }
+}

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { SDK_PATH, makeTempDir } from '../../daemon/training/local/recording-listener';
+
+test('TS SDK over the file channel: parameters from parameters/0.json, metrics appended to messages.jsonl', () => {
+  const dir = makeTempDir('sdk-file');
+  try {
+    mkdirSync(path.join(dir.root, 'parameters'));
+    writeFileSync(path.join(dir.root, 'parameters', '0.json'), JSON.stringify({ type: 'parameters', trialId: 'f1', sequence: 0, parameters: { lr: 0.25 }, trialDir: dir.root }) + '\n');
+    writeFileSync(path.join(dir.root, 'trial.js'), `const sdk = require(${JSON.stringify(SDK_PATH)});
+(async () => { const p = await sdk.getNextParameters(); sdk.reportFinal(p.lr * 2); console.log(sdk.isUnderNasctl(), await sdk.getNextParameters()); })();`);
+    const env: NodeJS.ProcessEnv = { ...process.env, NASCTL_CHANNEL_DIR: dir.root, NASCTL_TRIAL_ID: 'f1', NASCTL_EXPERIMENT_ID: 'e' };
+    delete env['NASCTL_CHANNEL_FD'];
+    const out = execFileSync(process.execPath, ['trial.js'], { cwd: dir.root, env, encoding: 'utf8', timeout: 10_000 });
+    assert.equal(out.trim(), 'true null');
+    const lines = readFileSync(path.join(dir.root, 'messages.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.slice(1), [{ type: 'request_parameters' }, { type: 'metric', trialId: 'f1', kind: 'final', value: 0.5 }]);
+    assert.equal(lines[0].type, 'hello');
+  } finally {
+    dir.remove();
+  }
+});

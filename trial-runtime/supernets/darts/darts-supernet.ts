@@ -1,0 +1,169 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../../../daemon/errors';
+import type { SearchSpace } from '../../../tuners/search-space';
+import { createRng } from '../../../tuners/rng';
+import { Module } from '../../nn/module';
+import { Conv2d } from '../../nn/conv2d';
+import { BatchNorm } from '../../nn/batch-norm';
+import { Linear } from '../../nn/linear';
+import { globalAvgPool } from '../../nn/pooling';
+import { indicesToParameters, parseIndexArch } from '../arch-parsing';
+import type { ArchCost, ArchInput, ForwardOptions, Supernet } from '../supernet';
+import { DartsCell } from './darts-cell';
+import { dartsCost, reductionLayers, type DartsShape } from './darts-cost';
+import { dartsSearchSpace, decodeDarts, encodeDarts, formatDartsGenotype, parseDartsGenotype, type DartsGenotype } from './darts-genotype';
+
+/** Options of the DARTS supernet. Defaults: the DARTS CIFAR search network (C=16, 8 cells). */
+export interface DartsOptions {
+  /** Initial channels C; default 16 (must be even: factorized reductions halve it). */
+  channels?: number;
+  /** Number of cells; default 8 (reductions at layers/3 and 2*layers/3). */
+  layers?: number;
+  /** Stem width = stemMultiplier x C; default 3. */
+  stemMultiplier?: number;
+  inputSize?: number;
+  inChannels?: number;
+  numClasses?: number;
+  seed?: number;
+  /** Engine-level variable-name prefix; default 'darts-<seed>'. */
+  scope?: string;
+}
+
+class Root extends Module {
+  constructor() {
+    super('');
+  }
+  add<M extends Module>(m: M): M {
+    return this.register(m);
+  }
+}
+
+/**
+ * The DARTS / NAS-Bench-301 cell space as a weight-sharing supernet: stem conv 3x3 + BN, `layers`
+ * cells (reduction cells double the channels and halve the resolution), GAP, linear. Every cell
+ * holds all candidate ops on all 14 (node, input) edges; an architecture is one normal and one
+ * reduction genotype (two (op, input) pairs per node). Architectures also accept DARTS genotype
+ * strings. No auxiliary head, no drop path.
+ */
+export class DartsSupernet implements Supernet {
+  readonly name = 'darts';
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+  readonly root: Module;
+  private readonly scope: string;
+  private readonly shape: DartsShape;
+  private readonly stem: { conv: Conv2d; bn: BatchNorm };
+  private readonly cells: DartsCell[] = [];
+  private readonly fc: Linear;
+  private readonly space: SearchSpace = dartsSearchSpace();
+
+  /** Builds the module tree (no weights yet). Throws ConfigError for bad options. */
+  constructor(options: DartsOptions = {}) {
+    const C = options.channels ?? 16;
+    const layers = options.layers ?? 8;
+    const inputSize = options.inputSize ?? 32;
+    if (!Number.isInteger(C) || C <= 0 || C % 2 !== 0) throw new ConfigError('/channels', `must be a positive even integer, got ${C}`);
+    if (!Number.isInteger(layers) || layers < 3) throw new ConfigError('/layers', `must be an integer >= 3 (two reduction cells), got ${layers}`);
+    if (!Number.isInteger(inputSize) || inputSize < 4 || inputSize % 4 !== 0) throw new ConfigError('/inputSize', `must be a multiple of 4 (two factorized reductions), got ${inputSize}`);
+    this.shape = { channels: C, layers, stemMultiplier: options.stemMultiplier ?? 3, inputSize, inChannels: options.inChannels ?? 3, numClasses: options.numClasses ?? 10 };
+    this.numClasses = this.shape.numClasses;
+    this.inputShape = [inputSize, inputSize, this.shape.inChannels];
+    const seed = options.seed ?? 0;
+    this.scope = options.scope ?? `darts-${seed}`;
+    const rng = createRng(seed);
+    const seeds = (): number => rng.int(2 ** 31 - 1);
+    const root = new Root();
+    this.root = root;
+    const cStem = this.shape.stemMultiplier * C;
+    this.stem = {
+      conv: root.add(new Conv2d('stem.conv', { inChannels: this.shape.inChannels, outChannels: cStem, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * cStem)), seed: seeds() } })),
+      bn: root.add(new BatchNorm('stem.bn', { channels: cStem })),
+    };
+    let [cPrevPrev, cPrev, c] = [cStem, cStem, C];
+    let reductionPrev = false;
+    const reductions = reductionLayers(layers);
+    for (let i = 0; i < layers; i++) {
+      const reduction = reductions.includes(i);
+      if (reduction) c *= 2;
+      this.cells.push(root.add(new DartsCell(`cells.${i}`, { cPrevPrev, cPrev, c, reduction, reductionPrev }, seeds)));
+      [cPrevPrev, cPrev] = [cPrev, 4 * c];
+      reductionPrev = reduction;
+    }
+    this.fc = root.add(new Linear('classifier', { inFeatures: cPrev, outFeatures: this.numClasses }));
+  }
+
+  searchSpace(): SearchSpace {
+    return structuredClone(this.space);
+  }
+
+  /** NNI parameters, canonical indices, or a DARTS genotype string. */
+  parseArch(arch: ArchInput): number[] {
+    return typeof arch === 'string' ? parseIndexArch(this.space, encodeDarts(parseDartsGenotype(arch))) : parseIndexArch(this.space, arch);
+  }
+
+  toParameters(arch: ArchInput): Record<string, unknown> {
+    return indicesToParameters(this.space, this.parseArch(arch));
+  }
+
+  /** The decoded genotype of any accepted architecture form. */
+  genotypeOf(arch: ArchInput): DartsGenotype {
+    return decodeDarts(this.parseArch(arch));
+  }
+
+  /** The DARTS genotype string (`Genotype(normal=[...], ...)`) of an architecture. */
+  genotype(arch: ArchInput): string {
+    return formatDartsGenotype(this.genotypeOf(arch));
+  }
+
+  cost(arch: ArchInput): ArchCost {
+    return dartsCost(this.shape, this.genotypeOf(arch));
+  }
+
+  /** Not additive (a reduction-cell op's cost depends on its input): use {@link cost}. */
+  costModel(): undefined {
+    return undefined;
+  }
+
+  build(): void {
+    this.root.build(this.scope);
+  }
+
+  forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
+    const g = this.genotypeOf(arch);
+    this.build();
+    const t = options.training;
+    const stem = this.stem.bn.apply(this.stem.conv.apply(x), t);
+    let [s0, s1] = [stem, stem];
+    for (const cell of this.cells) [s0, s1] = [s1, cell.apply(s0, s1, cell.shape.reduction ? g.reduce : g.normal, t)];
+    return this.fc.apply(globalAvgPool(s1));
+  }
+
+  /**
+   * Trainable variables on the path: the classifier, then backwards through the cells: a cell's
+   * used preprocessing and chosen parametric ops, and the earlier cells (or stem) whose output a
+   * used input reads.
+   */
+  variablesForArch(arch: ArchInput): tf.Variable[] {
+    const g = this.genotypeOf(arch);
+    this.build();
+    const n = this.cells.length;
+    // needed[i + 1]: output of cell i is read (index 0 = stem).
+    const needed = new Array<boolean>(n + 1).fill(false);
+    needed[n] = true;
+    const mods: Module[] = [this.fc];
+    for (let i = n - 1; i >= 0; i--) {
+      if (!needed[i + 1]) continue;
+      const cell = this.cells[i] as DartsCell;
+      const used = cell.modulesFor(cell.shape.reduction ? g.reduce : g.normal);
+      mods.push(...used);
+      if (used.includes(cell.pre1)) needed[i] = true;
+      if (used.includes(cell.pre0)) needed[Math.max(0, i - 1)] = true;
+    }
+    if (needed[0]) mods.push(this.stem.conv, this.stem.bn);
+    return mods.flatMap((m) => m.trainableVariables());
+  }
+
+  dispose(): void {
+    this.root.dispose();
+  }
+}

@@ -1,0 +1,31 @@
+import type { OptimizeMode, TrialView } from './tuner';
+
+/** A finished trial with its fitness: the final metric, negated when minimizing, so higher is better. */
+export interface ScoredTrial {
+  readonly trial: TrialView;
+  readonly fitness: number;
+}
+
+/**
+ * Trials that SUCCEEDED with a finite final metric, in history (sequence) order, with fitness.
+ * FAILED, canceled, early-stopped, waiting and running trials carry no usable result and are
+ * left out. Pure; called by learning tuners on every propose.
+ */
+export function scoredTrials(history: readonly TrialView[], mode: OptimizeMode): ScoredTrial[] {
+  const out: ScoredTrial[] = [];
+  for (const trial of history) {
+    if (trial.status !== 'SUCCEEDED' || typeof trial.finalMetric !== 'number' || !Number.isFinite(trial.finalMetric)) continue;
+    out.push({ trial, fitness: mode === 'maximize' ? trial.finalMetric : -trial.finalMetric });
+  }
+  return out;
+}
+
+/** The k fittest, best first; ties broken by the earlier sequence so the order is deterministic. */
+export function topK(scored: readonly ScoredTrial[], k: number): ScoredTrial[] {
+  return [...scored].sort((a, b) => b.fitness - a.fitness || a.trial.sequence - b.trial.sequence).slice(0, k);
+}
+
+/** True for a trial that has not reached a final state yet. */
+export function isPending(trial: TrialView): boolean {
+  return trial.status === 'WAITING' || trial.status === 'RUNNING';
+}

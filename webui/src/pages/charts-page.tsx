@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useServices } from '../app-context';
+import { useExperiment } from '../live/experiment-context';
+import { useRouter } from '../routing/router';
+import type { MetricRecord, TrialRecord } from '../api/types';
+import { LineChart } from '../components/line-chart';
+import { ParallelCoords } from '../components/parallel-coords';
+import { costKeys, costScatter, durationSeries, finalMetricSeries, parallelData } from '../lib/chart-data';
+import { isMaximize } from '../lib/metrics';
+import { alignCurves } from '../lib/curves';
+import { seriesColor } from '../lib/palette';
+import { useTrialRefresh } from '../lib/use-trial-refresh';
+
+const BATCH = 10_000;
+
+/**
+ * Charts over all trials (loaded in pages of 10,000, refreshed from deltas at most every 5 s):
+ * final metric with best-so-far, intermediate curves of the top 10, parallel coordinates over the
+ * choices, metric against a cost key with the Pareto front, trial durations.
+ */
+export function ChartsPage() {
+  const { api } = useServices();
+  const { id, detail } = useExperiment();
+  const { navigate } = useRouter();
+  const [trials, setTrials] = useState<TrialRecord[]>();
+  const [curves, setCurves] = useState<{ ids: string[]; metrics: MetricRecord[][] }>({ ids: [], metrics: [] });
+  const [costKey, setCostKey] = useState<string>();
+  const loading = useRef(false);
+  const maximize = isMaximize(detail?.record.config);
+  const space = detail?.record.config.searchSpace ?? {};
+  const cost = detail?.record.config.searchSpaceCost;
+
+  const load = useCallback(() => {
+    if (loading.current) return;
+    loading.current = true;
+    (async () => {
+      const all: TrialRecord[] = [];
+      for (let offset = 0; ; offset += BATCH) {
+        const page = await api.listTrials(id, { sort: 'sequence', order: 'asc', offset, limit: BATCH });
+        all.push(...page.items);
+        if (page.items.length < BATCH || all.length >= page.total) break;
+      }
+      setTrials(all);
+      const top = await api.listTrials(id, { sort: 'finalMetric', order: maximize ? 'desc' : 'asc', limit: 10, metricMin: -Number.MAX_VALUE });
+      const ids = top.items.map((t) => t.id);
+      const metrics = await Promise.all(ids.map((t) => api.trialMetrics(id, t).catch(() => [])));
+      setCurves({ ids, metrics });
+    })().catch(() => undefined).finally(() => { loading.current = false; });
+  }, [api, id, maximize]);
+  useTrialRefresh(load, 5000);
+
+  const keys = useMemo(() => costKeys(trials ?? [], cost), [trials, cost]);
+  useEffect(() => {
+    if (costKey === undefined && keys.length > 0) setCostKey(keys[0]);
+  }, [keys, costKey]);
+  const fin = useMemo(() => finalMetricSeries(trials ?? [], maximize), [trials, maximize]);
+  const dur = useMemo(() => durationSeries(trials ?? []), [trials]);
+  const pc = useMemo(() => parallelData(trials ?? [], space, maximize), [trials, space, maximize]);
+  const scatter = useMemo(() => (costKey ? costScatter(trials ?? [], costKey, maximize, space, cost) : undefined), [trials, costKey, maximize, space, cost]);
+  const inter = useMemo(() => alignCurves(curves.metrics), [curves]);
+
+  if (!trials) return <p className="muted">loading trials…</p>;
+  if (trials.length === 0) return <p className="muted">No trials yet.</p>;
+  const openSeq = (i: number) => {
+    const t = trials[i];
+    if (t) navigate(`/experiments/${id}/trials/${t.id}`);
+  };
+  return (
+    <div className="charts">
+      <section className="card">
+        <h3>Final metric per trial <span className="muted">({maximize ? 'higher' : 'lower'} is better; click a point to open the trial)</span></h3>
+        <LineChart x={fin.x} ys={[fin.y, fin.best]} xLabel="trial #" yLabel="final metric" onPick={openSeq} testId="chart-final" integerX
+          series={[{ label: 'final metric', color: seriesColor(0), points: true }, { label: 'best so far', color: seriesColor(2), stepped: true, width: 2 }]} />
+      </section>
+      <section className="card">
+        <h3>Intermediate curves <span className="muted">(top {curves.ids.length} trials)</span></h3>
+        {inter.x.length === 0 ? <p className="muted">No intermediate results yet.</p> : (
+          <LineChart x={inter.x} ys={inter.ys} xLabel="report" yLabel="intermediate metric" testId="chart-intermediate" integerX
+            series={curves.ids.map((t, i) => ({ label: t, color: seriesColor(i) }))} />
+        )}
+      </section>
+      <section className="card">
+        <h3>Choices <span className="muted">(parallel coordinates, {pc.shown.toLocaleString()} of {pc.total.toLocaleString()} finished trials; yellow = best)</span></h3>
+        {pc.shown === 0 ? <p className="muted">No finished trial with a metric yet.</p> : <ParallelCoords axes={pc.axes} lines={pc.lines} colors={pc.colors} />}
+      </section>
+      <section className="card">
+        <div className="card-head">
+          <h3>Metric vs cost <span className="muted">{scatter ? `(Pareto front: ${scatter.frontSize} trials)` : ''}</span></h3>
+          {keys.length > 0 && (
+            <select value={costKey} onChange={(e) => setCostKey(e.target.value)} aria-label="cost key">{keys.map((k) => <option key={k}>{k}</option>)}</select>
+          )}
+        </div>
+        {!scatter || scatter.x.length === 0 ? <p className="muted">Report a dict metric with a cost key (e.g. {'{"default": 0.9, "flops": 3.2e8}'}) or use a search space with a cost model (nasctl ss_gen).</p> : (
+          <LineChart x={scatter.x} ys={[scatter.y, scatter.front]} xLabel={costKey ?? ''} yLabel="final metric" testId="chart-pareto"
+            onPick={(i) => { const p = scatter.points[i]; if (p) navigate(`/experiments/${id}/trials/${p.id}`); }}
+            series={[{ label: 'trials', color: seriesColor(0), points: true }, { label: 'Pareto front', color: seriesColor(2), width: 2 }]} />
+        )}
+      </section>
+      <section className="card">
+        <h3>Trial duration</h3>
+        <LineChart x={dur.x} ys={[dur.y]} xLabel="trial #" yLabel="seconds" onPick={openSeq} testId="chart-duration" integerX
+          series={[{ label: 'duration (s)', color: seriesColor(4), points: true }]} />
+      </section>
+    </div>
+  );
+}

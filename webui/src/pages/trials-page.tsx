@@ -1,0 +1,145 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useServices } from '../app-context';
+import { useExperiment } from '../live/experiment-context';
+import { useRouter } from '../routing/router';
+import type { TrialRecord } from '../api/types';
+import { StatusBadge } from '../components/status-badge';
+import { parseTrialsView, trialsViewSearch, viewQuery, type TrialsView } from '../trials/trials-query-state';
+import { useTrialPages } from '../trials/use-trial-pages';
+import { DEFAULT_HIDDEN, trialColumns, type TrialColumn } from '../trials/columns';
+import { TrialActions } from '../trials/trial-actions';
+import { CloneDialog } from '../trials/clone-dialog';
+import { ComparePanel } from '../trials/compare-panel';
+import { TrialsToolbar } from '../trials/trials-toolbar';
+
+const ROW_H = 32;
+
+function Cell({ col, t }: { col: TrialColumn; t: TrialRecord }) {
+  if (col.id === 'status') return <StatusBadge status={t.status} />;
+  const text = col.text(t);
+  return <span title={text}>{text}</span>;
+}
+
+/**
+ * The trials table: virtualized rows over server-side paging, sort and filters kept in the
+ * address, a column per search-space key, show/hide columns, keyboard navigation (↑ ↓ PgUp PgDn
+ * Home End, Enter opens, Space selects), kill / retry / clone, compare of selected trials.
+ */
+export function TrialsPage() {
+  const { api } = useServices();
+  const { id, detail, onDeltas } = useExperiment();
+  const { search, navigate } = useRouter();
+  const view = useMemo(() => parseTrialsView(search), [search]);
+  const query = useMemo(() => viewQuery(view), [view]);
+  const data = useTrialPages(api, id, query, onDeltas);
+  const columns = useMemo(() => trialColumns(detail?.record.config.searchSpace ?? {}), [detail?.record.config.searchSpace]);
+  const [hidden, setHidden] = useState<Set<string>>(() => {
+    const saved = localStorage.getItem(`nasctl.hidden.${id}`);
+    return saved ? new Set(JSON.parse(saved) as string[]) : new Set(DEFAULT_HIDDEN);
+  });
+  const shown = columns.filter((c) => !hidden.has(c.id));
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [comparing, setComparing] = useState<string[]>();
+  const [active, setActive] = useState(0);
+  const [cloning, setCloning] = useState<TrialRecord>();
+  const scroller = useRef<HTMLDivElement>(null);
+  const token = new URLSearchParams(window.location.search).get('token');
+
+  const setView = (v: TrialsView) => navigate(`/experiments/${id}/trials${trialsViewSearch(v, token)}`, { replace: true });
+  const toggleHidden = (cid: string) => setHidden((old) => {
+    const n = new Set(old);
+    if (n.has(cid)) n.delete(cid);
+    else n.add(cid);
+    localStorage.setItem(`nasctl.hidden.${id}`, JSON.stringify([...n]));
+    return n;
+  });
+
+  const count = data.total ?? 0;
+  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
+  const items = virt.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    data.ensure(first, last);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [first, last, data.ensure, data.version === 0]);
+
+  const width = 36 + shown.reduce((a, c) => a + c.width, 0) + 170;
+  const template = `36px ${shown.map((c) => `${c.width}px`).join(' ')} 170px`;
+  const sortBy = (c: TrialColumn) => {
+    if (!c.sort) return;
+    setView({ ...view, sort: c.sort, order: view.sort === c.sort && view.order === 'desc' ? 'asc' : 'desc' });
+  };
+  const toggleSelect = (tid: string) => setSelected((old) => {
+    const n = new Set(old);
+    if (n.has(tid)) n.delete(tid);
+    else n.add(tid);
+    return n;
+  });
+  const open = (t: TrialRecord | undefined) => { if (t) navigate(`/experiments/${id}/trials/${t.id}`); };
+
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return;
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 320) / ROW_H) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity, j: 1, k: -1 };
+    if (e.key in moves) {
+      e.preventDefault();
+      const next = Math.max(0, Math.min(count - 1, active + moves[e.key]));
+      setActive(next);
+      virt.scrollToIndex(next, { align: 'auto' });
+    } else if (e.key === 'Enter') {
+      open(data.row(active));
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      const t = data.row(active);
+      if (t) toggleSelect(t.id);
+    }
+  };
+
+  return (
+    <div className="trials-page">
+      <TrialsToolbar view={view} setView={setView} columns={columns} hidden={hidden} toggleHidden={toggleHidden}
+        total={data.total} selected={selected.size} loading={data.loading}
+        onCompare={() => setComparing([...selected])} onClearSelection={() => setSelected(new Set())} />
+      {data.error && <div className="error-box">{data.error}</div>}
+      {comparing && comparing.length > 0 && <ComparePanel experimentId={id} trialIds={comparing} onClose={() => setComparing(undefined)} />}
+      <div className="vtable" ref={scroller} tabIndex={0} onKeyDown={onKey} data-testid="trials-table" aria-label="trials; arrow keys move, Enter opens, Space selects"
+        data-total={data.total ?? ''} data-rtt={data.lastRoundTripMs ?? ''}>
+        <div className="vrow vhead" style={{ gridTemplateColumns: template, width }}>
+          <span />
+          {shown.map((c) => (
+            <span key={c.id} className={`${c.numeric ? 'num' : ''} ${c.sort ? 'sortable' : ''}`} onClick={() => sortBy(c)}
+              title={c.sort ? 'sort' : 'not sortable on the server'} data-col={c.id}>
+              {c.label}{view.sort === c.sort && c.sort ? (view.order === 'desc' ? ' ▼' : ' ▲') : ''}
+            </span>
+          ))}
+          <span>actions</span>
+        </div>
+        <div style={{ height: virt.getTotalSize(), width, position: 'relative' }}>
+          {items.map((vi) => {
+            const t = data.row(vi.index);
+            return (
+              <div key={vi.key} className={`vrow ${vi.index === active ? 'active' : ''} ${t && selected.has(t.id) ? 'selected' : ''}`}
+                style={{ gridTemplateColumns: template, width, transform: `translateY(${vi.start}px)` }}
+                data-trial={t?.id} data-index={vi.index}
+                onClick={() => { setActive(vi.index); open(t); }}>
+                {t ? (
+                  <>
+                    <span onClick={(e) => e.stopPropagation()}>
+                      <input type="checkbox" checked={selected.has(t.id)} onChange={() => toggleSelect(t.id)} aria-label={`select ${t.id}`} />
+                    </span>
+                    {shown.map((c) => <span key={c.id} className={c.numeric ? 'num' : ''} data-col={c.id}><Cell col={c} t={t} /></span>)}
+                    <TrialActions experimentId={id} trial={t} onClone={setCloning} />
+                  </>
+                ) : <span className="muted">…</span>}
+              </div>
+            );
+          })}
+        </div>
+        {data.total === 0 && !data.loading && <p className="muted pad">No trials match.</p>}
+      </div>
+      {cloning && <CloneDialog experimentId={id} from={cloning} onClose={() => setCloning(undefined)} onAdded={(t) => { setCloning(undefined); open(t); }} />}
+    </div>
+  );
+}

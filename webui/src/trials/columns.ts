@@ -1,0 +1,41 @@
+import type { SearchSpace, TrialRecord, TrialSortKey } from '../api/types';
+import { formatDuration, formatNumber, formatParameter, formatTime } from '../lib/format';
+import { defaultMetric } from '../lib/metrics';
+
+/** One column of the trials table. */
+export interface TrialColumn {
+  id: string;
+  label: string;
+  /** Width in px. */
+  width: number;
+  /** Server-side sort key, when the column can be sorted. */
+  sort?: TrialSortKey;
+  numeric?: boolean;
+  text(t: TrialRecord): string;
+}
+
+/** The table's columns: fixed ones, then one per search-space key. Pure. */
+export function trialColumns(space: SearchSpace): TrialColumn[] {
+  const fixed: TrialColumn[] = [
+    { id: 'sequence', label: '#', width: 64, sort: 'sequence', numeric: true, text: (t) => String(t.sequence) },
+    { id: 'id', label: 'trial', width: 90, text: (t) => t.id },
+    { id: 'status', label: 'status', width: 130, sort: 'status', text: (t) => t.status },
+    { id: 'finalMetric', label: 'metric', width: 90, sort: 'finalMetric', numeric: true, text: (t) => formatNumber(defaultMetric(t.finalMetric)) },
+    { id: 'intermediate', label: 'reports', width: 70, numeric: true, text: (t) => String(t.intermediateCount) },
+    { id: 'duration', label: 'duration', width: 90, sort: 'duration', numeric: true,
+      text: (t) => (t.startedAt ? formatDuration((t.endedAt ?? Date.now()) - t.startedAt) : '–') },
+    { id: 'startedAt', label: 'started', width: 172, sort: 'startedAt', text: (t) => formatTime(t.startedAt) },
+    { id: 'endedAt', label: 'ended', width: 172, sort: 'endedAt', text: (t) => formatTime(t.endedAt) },
+    { id: 'source', label: 'source', width: 70, text: (t) => (t.retryOf ? `${t.source}←${t.retryOf}` : t.source) },
+  ];
+  const params = Object.keys(space).filter((k) => !k.startsWith('_')).map((k): TrialColumn => {
+    const spec = space[k];
+    const values: unknown[] = Array.isArray(spec._value) ? spec._value : spec._value.candidates;
+    const longest = Math.max(k.length, ...values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)).length));
+    return { id: `p:${k}`, label: k, width: Math.min(220, Math.max(70, longest * 7.5 + 22)), text: (t) => formatParameter(t.parameters[k]) };
+  });
+  return [...fixed, ...params];
+}
+
+/** Columns hidden until the user shows them. */
+export const DEFAULT_HIDDEN = new Set(['endedAt', 'source']);
