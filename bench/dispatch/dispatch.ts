@@ -15,7 +15,7 @@ import { builtinTuners } from '../../tuners/registry';
 import { createTrainingService } from '../../daemon/server/create-training-service';
 import { bareReuseCeiling, bareSpawnCeiling } from './bare-ceilings';
 
-const SPACE = { a: { _type: 'choice', _value: [1, 2, 3, 4] }, b: { _type: 'randint', _value: [0, 1000] } };
+const SPACE = { a: { _type: 'choice', _value: [1, 2, 3, 4] }, b: { _type: 'randint', _value: [0, 1000000] } };
 const PY_DIR = join(__dirname, '..', '..', '..', 'trial-runtime', 'python');
 
 interface Figure {
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const worker = join(work, 'worker.py');
   writeFileSync(
     worker,
-    `import sys\nsys.path.insert(0, ${JSON.stringify(PY_DIR)})\nimport nasctl_trial as nt\nwhile True:\n    p = nt.get_next_parameters()\n    if p is None:\n        break\n    nt.report_final_result(p["b"] / 1000.0)\n`,
+    `import sys\nsys.path.insert(0, ${JSON.stringify(PY_DIR)})\nimport nasctl_trial as nt\nwhile True:\n    p = nt.get_next_parameters()\n    if p is None:\n        break\n    nt.report_final_result(p["b"] / 1000000.0)\n`,
   );
   const shTrial = `printf '{"type":"metric","trialId":"%s","kind":"final","value":1}\\n' "$NASCTL_TRIAL_ID" >&3`;
   const figures: Figure[] = [];

@@ -10,6 +10,8 @@ export type UnnumberedDelta = LiveDelta extends infer D ? (D extends LiveDelta ?
 export class DeltaBus {
   private readonly listeners = new Set<(d: LiveDelta) => void>();
   private readonly rings = new Map<string, { seq: number; buffer: LiveDelta[] }>();
+  /** Experiments whose deltas wait for their store's commit, with what waits. */
+  private readonly held = new Map<string, LiveDelta[]>();
 
   constructor(private readonly capacity = 20_000, private readonly onListenerError: (e: unknown) => void = () => {}) {}
 
@@ -23,14 +25,33 @@ export class DeltaBus {
     const numbered = { ...delta, seq: ring.seq } as LiveDelta;
     ring.buffer.push(numbered);
     if (ring.buffer.length > this.capacity * 1.5) ring.buffer.splice(0, ring.buffer.length - this.capacity);
+    const waiting = this.held.get(delta.experimentId);
+    if (waiting) waiting.push(numbered);
+    else this.deliver(numbered);
+    return numbered;
+  }
+
+  /** Holds an experiment's deltas back from listeners (its writes are not durable yet). */
+  hold(experimentId: string): void {
+    if (!this.held.has(experimentId)) this.held.set(experimentId, []);
+  }
+
+  /** Delivers what was held, in order (its writes are now durable). */
+  release(experimentId: string): void {
+    const waiting = this.held.get(experimentId);
+    if (!waiting) return;
+    this.held.delete(experimentId);
+    for (const d of waiting) this.deliver(d);
+  }
+
+  private deliver(d: LiveDelta): void {
     for (const l of this.listeners) {
       try {
-        l(numbered);
+        l(d);
       } catch (e) {
         this.onListenerError(e);
       }
     }
-    return numbered;
   }
 
   subscribe(listener: (d: LiveDelta) => void): () => void {

@@ -27,6 +27,13 @@ export interface ManagerOptions {
   clock?: () => number;
 }
 
+/**
+ * Writes of the daemon are committed in groups, at most this long after the first one: at
+ * thousands of trials/s one WAL commit per state change would cost more than everything else.
+ * A crash loses at most this window, which resume handles like any interrupted work.
+ */
+const GROUP_COMMIT_MS = 3;
+
 interface Loaded {
   runner: ExperimentRunner;
   readOnly: boolean;
@@ -70,6 +77,7 @@ export class ExperimentManager implements ExperimentService {
     const out: ExperimentSummary[] = [];
     for (const { id } of this.scan()) {
       try {
+        this.store(id);
         out.push(this.summary(this.load(id)));
       } catch (e) {
         this.opts.log(`skipping experiment ${id}: ${e instanceof Error ? e.message : String(e)}`);
@@ -79,6 +87,7 @@ export class ExperimentManager implements ExperimentService {
   }
 
   getExperiment(id: string): ExperimentDetail {
+    this.store(id);
     const l = this.load(id);
     return { ...this.summary(l), record: l.runner.record, waitReasons: l.runner.waitReasons() };
   }
@@ -88,7 +97,7 @@ export class ExperimentManager implements ExperimentService {
     this.makeTuner(config); // fail early on bad classArgs before anything is written
     const id = randomId(8);
     const dir = this.prepareDir(id, config);
-    const store = openSqliteStore(experimentDbPath(dir));
+    const store = this.openWritable(id, dir);
     try {
       store.createExperiment({ id, name: config.experimentName ?? id, config, createdAt: this.clock() });
       writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
@@ -108,7 +117,7 @@ export class ExperimentManager implements ExperimentService {
       throw new ConflictError(`experiment ${id} is not running (${l.runner.record.status}); resume it first with \`nasctl resume ${id}\``);
     }
     l.runner.updateBudget(update);
-    return this.getExperiment(id);
+    return this.getExperiment(id); // flushes
   }
 
   async stopExperiment(id: string): Promise<void> {
@@ -150,16 +159,22 @@ export class ExperimentManager implements ExperimentService {
     return { trial, metrics: store.metrics(trialId), events: store.trialEvents(trialId) };
   }
 
-  killTrial(id: string, trialId: string): Promise<TrialRecord> {
-    return this.load(id).runner.killTrial(trialId);
+  async killTrial(id: string, trialId: string): Promise<TrialRecord> {
+    const t = await this.load(id).runner.killTrial(trialId);
+    this.store(id);
+    return t;
   }
 
   addTrial(id: string, parameters: TrialParameters): TrialRecord {
-    return this.load(id).runner.addTrial(parameters);
+    const t = this.load(id).runner.addTrial(parameters);
+    this.store(id);
+    return t;
   }
 
   retryTrial(id: string, trialId: string): TrialRecord {
-    return this.load(id).runner.retryTrial(trialId);
+    const t = this.load(id).runner.retryTrial(trialId);
+    this.store(id);
+    return t;
   }
 
   metrics(id: string, trialId: string): MetricRecord[] {
@@ -189,7 +204,7 @@ export class ExperimentManager implements ExperimentService {
   }
 
   deltasSince(id: string, seq: number): LiveDelta[] | null {
-    this.load(id);
+    this.store(id);
     return this.bus.since(id, seq);
   }
 
@@ -213,8 +228,11 @@ export class ExperimentManager implements ExperimentService {
     return scanExperiments(this.opts.home).experiments;
   }
 
+  /** The experiment's store, flushed: what a client reads through it is durable. */
   private store(id: string): ExperimentStore {
-    return this.load(id).runner.store;
+    const store = this.load(id).runner.store;
+    store.flush();
+    return store;
   }
 
   /** Returns the loaded experiment, opening it read-only when it is not loaded yet. */
@@ -238,9 +256,19 @@ export class ExperimentManager implements ExperimentService {
       this.loaded.delete(id);
     }
     const dir = old.dir;
-    const runner = old.readOnly ? this.newRunner(openSqliteStore(experimentDbPath(dir)), dir) : old.runner;
+    const runner = old.readOnly ? this.newRunner(this.openWritable(id, dir), dir) : old.runner;
     this.loaded.set(id, { runner, readOnly: false, dir });
     runner.start();
+  }
+
+  /** Opens an experiment's database for running it: group commit, live events held until durable. */
+  private openWritable(id: string, dir: string): ExperimentStore {
+    return openSqliteStore(experimentDbPath(dir), {
+      groupCommit: true,
+      groupCommitDelayMs: GROUP_COMMIT_MS,
+      onBatchOpen: () => this.bus.hold(id),
+      onCommit: () => this.bus.release(id),
+    });
   }
 
   private newRunner(store: ExperimentStore, dir: string): ExperimentRunner {

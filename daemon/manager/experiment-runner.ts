@@ -16,7 +16,7 @@ import type { DeltaBus } from './delta-bus';
 import { IdPool } from './ids';
 import { TunerHistory, defaultOf } from './tuner-history';
 import { trialOutcome, type KillIntent } from './trial-outcome';
-import { killOrphanedTrial, recordTrialPid } from './orphans';
+import { killOrphanedTrials } from './orphans';
 
 /** Everything a runner needs; built by the experiment manager. */
 export interface RunnerDeps {
@@ -152,6 +152,11 @@ export class ExperimentRunner implements TrainingServiceListener {
     this.service = this.deps.createTrainingService(this.config);
     this.service.setListener(this);
     const trials = store.allTrials();
+    if (this.config.trainingService.platform === 'local' && trials.some((t) => t.status === 'RUNNING')) {
+      // A daemon died while trials ran: end what it left behind before re-running them.
+      const killed = killOrphanedTrials(this.id);
+      if (killed.length > 0) this.deps.log(`experiment ${this.id}: ended ${killed.length} process group(s) left by a daemon that died`);
+    }
     const rerunOf = new Set(trials.filter((t) => t.retryOf && t.source === 'resume').map((t) => t.retryOf));
     for (const t of trials) {
       if (t.status === 'RUNNING') {
@@ -160,7 +165,6 @@ export class ExperimentRunner implements TrainingServiceListener {
           this.deps.log(`experiment ${this.id}: re-attached to trial ${t.id}, still running outside the daemon`);
           continue;
         }
-        if (killOrphanedTrial(t.trialDir, this.id)) this.deps.log(`experiment ${this.id}: ended trial ${t.id}'s processes left by a daemon that died`);
         const done = store.transitionTrial(t.id, 'RUNNING', 'SYS_CANCELED', { endedAt: now, reason: `${INTERRUPTED}the daemon stopped while it ran` });
         if (done) this.trialChanged(done);
         this.createTrial(t.parameters, 'resume', t.attempt, t.id);
@@ -273,14 +277,6 @@ export class ExperimentRunner implements TrainingServiceListener {
   onStarted(trialId: string, info: { pid?: number; gpuIndices?: number[] }): void {
     const r = this.running.get(trialId);
     if (r) r.info = info;
-    const t = info.pid === undefined ? undefined : this.deps.store.getTrial(trialId);
-    if (t && info.pid !== undefined) {
-      try {
-        recordTrialPid(t.trialDir, info.pid);
-      } catch (e) {
-        this.deps.log(`cannot record pid of trial ${trialId}: ${errorText(e)}`);
-      }
-    }
   }
 
   onMessage(trialId: string, message: TrialToDaemon): void {

@@ -1,37 +1,58 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-const PID_FILE = 'pid';
-
-/** Records the pid of the process running a trial, so a later daemon can end it after a crash. */
-export function recordTrialPid(trialDir: string, pid: number): void {
-  writeFileSync(join(trialDir, PID_FILE), `${pid}\n`);
-}
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * Ends the process group of a trial left running by a daemon that died (SIGKILL, OOM): the
- * group leader's pid comes from the trial's pid file, and it is killed only when /proc shows it
- * still belongs to this experiment (guards against pid reuse). Returns true when it killed one.
+ * Ends the processes a daemon that died (SIGKILL, OOM, power loss) left running for experiment
+ * `experimentId`: trial processes and reuse-mode workers. They are found by their environment
+ * (every trial process carries NASCTL_EXPERIMENT_ID), so nothing has to be written per trial,
+ * and each one's whole process group is killed (trials run in their own groups). The calling
+ * process and its group are never touched. Linux only (/proc); elsewhere it finds nothing.
+ * Returns the pids whose groups were killed.
  */
-export function killOrphanedTrial(trialDir: string, experimentId: string): boolean {
-  let pid: number;
+export function killOrphanedTrials(experimentId: string): number[] {
+  const marker = `NASCTL_EXPERIMENT_ID=${experimentId}`;
+  const ownGroup = processGroupOf(process.pid);
+  const killed: number[] = [];
+  let entries: string[];
   try {
-    pid = Number(readFileSync(join(trialDir, PID_FILE), 'utf8').trim());
+    entries = readdirSync('/proc');
   } catch {
-    return false;
+    return killed;
   }
-  if (!Number.isInteger(pid) || pid <= 1) return false;
-  let environ: string;
-  try {
-    environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-  } catch {
-    return false; // gone already (or no /proc: nothing we can verify, so leave it)
+  const groups = new Set<number>();
+  for (const name of entries) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!environ.split('\0').includes(marker)) continue;
+    const pgid = processGroupOf(pid);
+    if (pgid === undefined || pgid <= 1 || pgid === ownGroup) continue;
+    groups.add(pgid);
   }
-  if (!environ.split('\0').includes(`NASCTL_EXPERIMENT_ID=${experimentId}`)) return false;
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+      killed.push(pgid);
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
+}
+
+/** The process group id of `pid` from /proc/<pid>/stat, or undefined. */
+function processGroupOf(pid: number): number | undefined {
   try {
-    process.kill(-pid, 'SIGKILL');
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after the command (which may contain spaces) start after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pgid = Number(rest[2]);
+    return Number.isInteger(pgid) ? pgid : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -191,6 +191,10 @@ class MemoryStore implements ExperimentStore {
     else this.meta.set(key, JSON.stringify(value));
   }
 
+  flush(): void {
+    // Nothing to make durable.
+  }
+
   close(): void {
     this.closed = true;
   }

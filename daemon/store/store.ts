@@ -58,5 +58,12 @@ export interface ExperimentStore {
   getMeta(key: string): unknown;
   setMeta(key: string, value: unknown): void;
 
+  /**
+   * Makes every write so far durable (a store with group commit holds the last few ms of writes
+   * in an open transaction; others do nothing). The daemon calls it before answering anything a
+   * client can observe, so nothing a user saw can be lost in a crash.
+   */
+  flush(): void;
+
   close(): void;
 }

@@ -25,6 +25,43 @@ runStoreContract('sqlite', () => {
   return { store: openSqliteStore(path.join(dir, 'experiment.db')), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 });
 
+runStoreContract('sqlite (group commit)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nasctl-contract-gc-'));
+  const store = openSqliteStore(path.join(dir, 'experiment.db'), { groupCommit: true });
+  return { store, cleanup: () => { store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+});
+
+describe('sqlite store: group commit', () => {
+  it('commits one turn of writes together on the next turn, and on close', async () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'experiment.db');
+    const hooks: string[] = [];
+    const writer = openSqliteStore(db, { groupCommit: true, onBatchOpen: () => hooks.push('open'), onCommit: () => hooks.push('commit') });
+    writer.createExperiment({ id: 'exp1', name: 'gc', config: sampleConfig(), createdAt: 1 });
+    writer.createTrial(sampleTrial('a'));
+    writer.transitionTrial('a', 'WAITING', 'RUNNING', { startedAt: 2 });
+    const reader = new BetterSqlite3(db, { readonly: true });
+    try {
+      const count = () => reader.prepare('SELECT COUNT(*) FROM trial_events').pluck().get() as number;
+      assert.equal(count(), 0, 'nothing is visible to other connections before the turn ends');
+      assert.equal(writer.getTrial('a')?.status, 'RUNNING', 'the writer sees its own writes at once');
+      assert.deepEqual(hooks, ['open']);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(count(), 2);
+      assert.deepEqual(hooks, ['open', 'commit']);
+      writer.setMeta('k', 1);
+      writer.flush();
+      assert.equal(reader.prepare("SELECT COUNT(*) FROM meta WHERE key = 'k'").pluck().get(), 1, 'flush commits at once');
+      assert.deepEqual(hooks, ['open', 'commit', 'open', 'commit']);
+      writer.addMetric('a', 'final', 0.5, 3);
+      writer.close();
+      assert.equal(reader.prepare('SELECT COUNT(*) FROM metrics').pluck().get(), 1, 'close commits the open batch');
+    } finally {
+      reader.close();
+    }
+  });
+});
+
 describe('sqlite store: files', () => {
   let dir: string;
   before(() => { dir = tmpDir(); });
