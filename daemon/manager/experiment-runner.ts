@@ -459,7 +459,10 @@ export class ExperimentRunner implements TrainingServiceListener {
       this.waiting.shift();
       const entry: { hasFinal: boolean; info?: { gpuIndices?: number[] } } = { hasFinal: false };
       this.running.set(id, entry);
-      const started = this.deps.store.transitionTrial(id, 'WAITING', 'RUNNING', { startedAt: this.deps.clock() });
+      const started = this.deps.store.transitionTrial(id, 'WAITING', 'RUNNING', {
+        startedAt: this.deps.clock(),
+        ...(result.gpuIndices === undefined ? {} : { gpuIndices: result.gpuIndices }),
+      });
       if (started) this.trialChanged(started);
     }
     if (this.waiting.length === 0) this.waitReason = undefined;

@@ -26,7 +26,8 @@ export interface WaitReason {
   message: string;
 }
 
-export type StartResult = { started: true } | { started: false; wait: WaitReason };
+/** `gpuIndices`: the GPUs the trial got (recorded on the trial), when the service assigns GPUs. */
+export type StartResult = { started: true; gpuIndices?: number[] } | { started: false; wait: WaitReason };
 
 /** How a trial ended, as the training service saw it. */
 export interface TrialExit {

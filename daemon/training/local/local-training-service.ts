@@ -142,7 +142,7 @@ export class LocalTrainingService implements TrainingService {
     if (pid !== undefined) info.pid = pid;
     if (gpuIndices !== undefined) info.gpuIndices = gpuIndices;
     queueMicrotask(() => this.listener.onStarted(job.trialId, info));
-    return { started: true };
+    return gpuIndices === undefined ? { started: true } : { started: true, gpuIndices };
   }
 
   /** Kills a running trial (its process group; in reuse mode its worker). Resolves after its onExit; at once if unknown. */

@@ -9,6 +9,7 @@ import { createTrainingService } from '../../../daemon/server/create-training-se
 import type { TunerFactory } from '../../../tuners/tuner';
 import type { ExperimentRecord } from '../../../daemon/store/types';
 import { NasctlError } from '../../../daemon/errors';
+import { fakeNvidiaSmi } from '../training/local/fake-nvidia-smi';
 
 /** A trial in plain sh: reports one intermediate and one final metric over fd 3, then exits. */
 const SH_TRIAL =
@@ -209,6 +210,35 @@ describe('ExperimentManager (real store, real child processes)', () => {
     assert.equal(manager.metrics(id, t!.id).length, 2);
     const trialLog = readFileSync(manager.trialLogPath(id, t!.id, 'trial'), 'utf8');
     assert.match(trialLog, /malformed protocol line/);
+  });
+
+  it('assigns GPUs from nvidia-smi, records them on the trial, and says why trials wait', async () => {
+    const smi = fakeNvidiaSmi(home);
+    smi.set([{ index: 0, util: 0, used: 0, total: 16000, pids: [] }, { index: 1, util: 90, used: 9000, total: 16000, pids: [4242] }]);
+    process.env['NASCTL_NVIDIA_SMI'] = smi.path;
+    try {
+      const cmd = `echo "CVD=$CUDA_VISIBLE_DEVICES"; ${SH_TRIAL}`;
+      const { id } = await manager.createExperiment(
+        { searchSpace: SPACE, trialCommand: cmd, trialConcurrency: 2, trialGpuNumber: 1, maxTrialNumber: 3, tuner: { name: 'random' }, trainingService: { platform: 'local', useActiveGpu: false } },
+        home,
+      );
+      const reasons = new Set<string>();
+      const unsubscribe = manager.subscribe((d) => {
+        if (d.experimentId === id) for (const r of manager.getExperiment(id).waitReasons) reasons.add(r);
+      });
+      const rec = await settle(id);
+      unsubscribe();
+      assert.equal(rec.status, 'DONE');
+      for (const t of manager.listTrials(id, {}).items) {
+        assert.equal(t.status, 'SUCCEEDED');
+        assert.deepEqual(t.gpuIndices, [0], 'gpu 1 is used by another process and useActiveGpu is false');
+        assert.match(readFileSync(join(t.trialDir, 'stdout.log'), 'utf8'), /CVD=0\n/);
+      }
+      // The exact per-GPU texts are checked in test/daemon/training/local/gpu-scheduling.test.ts.
+      assert.ok([...reasons].some((r) => /trial\(s\) wait: .*(nvidia-smi|GPU)/.test(r)), [...reasons].join(' | '));
+    } finally {
+      delete process.env['NASCTL_NVIDIA_SMI'];
+    }
   });
 
   it('reuse mode runs many trials through long-lived workers', async () => {

@@ -1,42 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalTrainingService } from '../../../../daemon/training/local/local-training-service';
 import type { LocalTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
 import { RecordingListener, makeJob, makeTempDir, withTimeout } from './recording-listener';
-
-interface FakeGpu { index: number; util: number; used: number; total: number; pids: number[] }
-
-/** A stand-in nvidia-smi printing what the real one prints, driven by gpus.json. */
-function fakeNvidiaSmi(root: string): { path: string; set(gpus: FakeGpu[]): void; calls(): number } {
-  const state = path.join(root, 'gpus.json');
-  const calls = path.join(root, 'calls.txt');
-  const script = path.join(root, 'nvidia-smi');
-  writeFileSync(
-    script,
-    `#!/usr/bin/env python3
-import json, sys
-gpus = json.load(open(${JSON.stringify(state)}))
-open(${JSON.stringify(calls)}, "a").write(sys.argv[1] + "\\n")
-if sys.argv[1].startswith("--query-gpu="):
-    for g in gpus: print("%d, GPU-%d, %d, %d, %d" % (g["index"], g["index"], g["util"], g["used"], g["total"]))
-elif sys.argv[1].startswith("--query-compute-apps="):
-    for g in gpus:
-        for pid in g["pids"]: print("GPU-%d, %d" % (g["index"], pid))
-else:
-    sys.exit(2)
-`,
-  );
-  chmodSync(script, 0o755);
-  writeFileSync(calls, '');
-  const api = {
-    path: script,
-    set: (gpus: FakeGpu[]) => writeFileSync(state, JSON.stringify(gpus)),
-    calls: () => readFileSync(calls, 'utf8').split('\n').filter((l) => l.startsWith('--query-gpu')).length,
-  };
-  return api;
-}
+import { fakeNvidiaSmi, type FakeGpu } from './fake-nvidia-smi';
 
 const idle = (index: number, pids: number[] = []): FakeGpu => ({ index, util: pids.length ? 82 : 0, used: pids.length ? 3000 : 0, total: 16000, pids });
 
@@ -67,10 +36,10 @@ test('GPU jobs wait for a fresh snapshot, then get GPUs via CUDA_VISIBLE_DEVICES
     assert.equal(first.started, false);
     assert.equal(!first.started && first.wait.kind, 'gpu');
     await listener.capacity();
-    assert.deepEqual(service.tryStart(jobA), { started: true });
+    assert.deepEqual(service.tryStart(jobA), { started: true, gpuIndices: [0, 1] });
     const jobB = makeJob(dir.root, 'g2', cmd, { gpuNumber: 1 });
     jobB.cwd = jobB.trialDir;
-    assert.deepEqual(service.tryStart(jobB), { started: true });
+    assert.deepEqual(service.tryStart(jobB), { started: true, gpuIndices: [2] });
     await listener.startedEvent('g1');
     await listener.startedEvent('g2');
     assert.deepEqual(listener.started.get('g1')!.gpuIndices, [0, 1]);
@@ -101,7 +70,7 @@ test('gpuIndices and useActiveGpu=false skip busy GPUs; capacity follows when th
     const capacity = listener.capacity();
     smi.set([idle(0), idle(1, [999999]), idle(2)]);
     await capacity;
-    assert.deepEqual(service.tryStart(job), { started: true });
+    assert.deepEqual(service.tryStart(job), { started: true, gpuIndices: [2] });
     await listener.startedEvent('g4');
     assert.deepEqual(listener.started.get('g4')!.gpuIndices, [2]);
   } finally {
@@ -117,7 +86,7 @@ test('our own trial processes on a GPU are not "other processes"; nvidia-smi fai
     const first = makeJob(dir.root, 'g5', 'sleep 1000 & wait', { gpuNumber: 1 });
     service.tryStart(first);
     await listener.capacity();
-    assert.deepEqual(service.tryStart(first), { started: true });
+    assert.deepEqual(service.tryStart(first), { started: true, gpuIndices: [0] });
     await listener.startedEvent('g5');
     const ours = listener.started.get('g5')!.pid!;
     smi.set([idle(0, [ours])]);
@@ -127,7 +96,7 @@ test('our own trial processes on a GPU are not "other processes"; nvidia-smi fai
     assert.equal(service.tryStart(makeJob(dir.root, 'g7', 'true', { gpuNumber: 3 })).started, false);
     await refreshed;
     const result = service.tryStart(second);
-    assert.deepEqual(result, { started: true }, JSON.stringify(result));
+    assert.deepEqual(result, { started: true, gpuIndices: [0] }, JSON.stringify(result));
     writeFileSync(path.join(dir.root, 'gpus.json'), 'not json');
     await service.kill('g5');
     const failed = refreshes.next();
