@@ -1,0 +1,72 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../../daemon/errors';
+import type { ArchInput } from '../supernets/supernet';
+import { ArchEvaluator, type ArchEvaluatorOptions, type EvaluatorDataOptions } from './evaluate-arch';
+
+/** One rollout record of `nasctl eval-arch --dump-rollouts`: an architecture scored with one checkpoint. */
+export interface RolloutRecord {
+  /** Index of the architecture in the input list. */
+  index: number;
+  checkpoint: string;
+  /** Checkpoint epoch. */
+  epoch: number;
+  arch: number[];
+  accuracy: number;
+  accuracyBefore: number;
+  loss: number;
+  flops: number;
+  params: number;
+}
+
+/**
+ * Reads an architecture list: a YAML or JSON file holding a list (of NNI parameter objects, index
+ * lists or architecture strings) or `{archs: [...]}`. Throws ConfigError naming the file when it
+ * cannot be read or holds no list.
+ */
+export function readArchList(file: string): ArchInput[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(fs.readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError(file, `cannot read the architecture list: ${(cause as Error).message}`, { cause });
+  }
+  const list = Array.isArray(raw) ? raw : raw !== null && typeof raw === 'object' ? (raw as { archs?: unknown }).archs : undefined;
+  if (!Array.isArray(list)) throw new ConfigError(file, 'must hold a list of architectures (or {archs: [...]})');
+  return list as ArchInput[];
+}
+
+/**
+ * `nasctl eval-arch ARCHS --load CKPT [--load CKPT2 ...] --dump-rollouts OUT`: evaluates every
+ * architecture with every checkpoint (each checkpoint loaded once, one after the other, in this
+ * process), appending one JSON line per (architecture, checkpoint) to `out` as it goes (so a long
+ * run can be followed and an interrupted one keeps its results). Returns the records. Throws
+ * CheckpointError / DatasetError / ConfigError (an architecture outside the space names its index).
+ */
+export async function evaluateArchList(archs: readonly ArchInput[], checkpoints: readonly string[], options: ArchEvaluatorOptions, out: string, data: EvaluatorDataOptions = {}, log: (line: string) => void = () => undefined): Promise<RolloutRecord[]> {
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, '');
+  const records: RolloutRecord[] = [];
+  for (const ckpt of checkpoints) {
+    const ev = await ArchEvaluator.open(ckpt, options, data);
+    try {
+      for (let i = 0; i < archs.length; i++) {
+        let r;
+        try {
+          r = await ev.evaluate(archs[i] as ArchInput);
+        } catch (cause) {
+          if (cause instanceof ConfigError) throw new ConfigError(`archs[${i}]${cause.path}`, cause.message, { cause });
+          throw cause;
+        }
+        const rec: RolloutRecord = { index: i, checkpoint: ev.checkpoint.dir, epoch: ev.checkpoint.manifest.epoch, arch: r.arch, accuracy: r.accuracy, accuracyBefore: r.accuracyBefore, loss: r.loss, flops: r.flops, params: r.params };
+        fs.appendFileSync(out, JSON.stringify(rec) + '\n');
+        records.push(rec);
+        log(`[${i + 1}/${archs.length}] ${ev.checkpoint.dir}: accuracy ${r.accuracy.toFixed(4)}`);
+      }
+    } finally {
+      ev.dispose();
+    }
+  }
+  return records;
+}
