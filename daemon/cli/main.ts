@@ -8,6 +8,7 @@ import { registerExperimentCommands } from './commands/experiment';
 import { registerTrialCommands } from './commands/trial';
 import { registerLogCommands } from './commands/log';
 import { registerDaemonCommands } from './commands/daemon';
+import { registerRuntimeCommands } from './commands/runtime';
 import { ttyConfirm } from './tty-confirm';
 
 /** Options of one CLI run: output writers, environment and replaceable collaborators. */
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTrialCommands(program, ctx);
   registerLogCommands(program, ctx);
   registerDaemonCommands(program, ctx);
+  registerRuntimeCommands(program, ctx);
   // Every (sub)command: no process.exit, same writers.
   const configure = (c: Command): void => {
     c.exitOverride();

@@ -4,6 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../daemon/errors';
 import type { ArchInput } from '../supernets/supernet';
 import { ArchEvaluator, type ArchEvaluatorOptions, type EvaluatorDataOptions } from './evaluate-arch';
+import { RolloutsWriter } from '../ranking/rollouts';
+import { archKey } from '../supernets/arch-key';
 
 /** One rollout record of `nasctl eval-arch --dump-rollouts`: an architecture scored with one checkpoint. */
 export interface RolloutRecord {
@@ -40,16 +42,19 @@ export function readArchList(file: string): ArchInput[] {
 /**
  * `nasctl eval-arch ARCHS --load CKPT [--load CKPT2 ...] --dump-rollouts OUT`: evaluates every
  * architecture with every checkpoint (each checkpoint loaded once, one after the other, in this
- * process), appending one JSON line per (architecture, checkpoint) to `out` as it goes (so a long
- * run can be followed and an interrupted one keeps its results). Returns the records. Throws
+ * process), writing `out` in the rollouts format of trial-runtime/ranking/rollouts.ts (a header,
+ * then one JSON line per (architecture, checkpoint) as it goes, so a long run can be followed and
+ * an interrupted one keeps its results); `nasctl rank-eval OUT --gt GT` reads it. Returns the records. Throws
  * CheckpointError / DatasetError / ConfigError (an architecture outside the space names its index).
  */
 export async function evaluateArchList(archs: readonly ArchInput[], checkpoints: readonly string[], options: ArchEvaluatorOptions, out: string, data: EvaluatorDataOptions = {}, log: (line: string) => void = () => undefined): Promise<RolloutRecord[]> {
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, '');
   const records: RolloutRecord[] = [];
+  let writer: RolloutsWriter | undefined;
+  try {
   for (const ckpt of checkpoints) {
     const ev = await ArchEvaluator.open(ckpt, options, data);
+    writer ??= new RolloutsWriter(out, { space: ev.checkpoint.manifest.space, evaluator: 'oneshot', metric: 'accuracy', higherIsBetter: true });
     try {
       for (let i = 0; i < archs.length; i++) {
         let r;
@@ -60,13 +65,21 @@ export async function evaluateArchList(archs: readonly ArchInput[], checkpoints:
           throw cause;
         }
         const rec: RolloutRecord = { index: i, checkpoint: ev.checkpoint.dir, epoch: ev.checkpoint.manifest.epoch, arch: r.arch, accuracy: r.accuracy, accuracyBefore: r.accuracyBefore, loss: r.loss, flops: r.flops, params: r.params };
-        fs.appendFileSync(out, JSON.stringify(rec) + '\n');
+        writer.append({
+          arch: archKey(ev.net, r.arch),
+          checkpoint: ev.checkpoint.dir,
+          score: r.accuracy,
+          metrics: { accuracy: r.accuracy, accuracyBefore: r.accuracyBefore, loss: r.loss, flops: r.flops, params: r.params, epoch: rec.epoch, index: i },
+        });
         records.push(rec);
         log(`[${i + 1}/${archs.length}] ${ev.checkpoint.dir}: accuracy ${r.accuracy.toFixed(4)}`);
       }
     } finally {
       ev.dispose();
     }
+  }
+  } finally {
+    writer?.close();
   }
   return records;
 }

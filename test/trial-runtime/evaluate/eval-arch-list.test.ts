@@ -8,6 +8,7 @@ import type { ImageDataset } from '../../../trial-runtime/data/dataset';
 import { createSupernet } from '../../../trial-runtime/supernets/registry';
 import { saveCheckpoint } from '../../../trial-runtime/train/checkpoint';
 import { evaluateArchList, readArchList } from '../../../trial-runtime/evaluate/eval-arch-list';
+import { readRolloutsFile } from '../../../trial-runtime/ranking/rollouts';
 import { TINY_SHAPE, TINY_SPOS, tempDir, tinySplit } from '../train/tiny-fixtures';
 
 before(useCpuBackend);
@@ -31,10 +32,12 @@ test('eval-arch list: every architecture with two checkpoints, one rollout line 
     const out = path.join(dir, 'rollouts.jsonl');
     const recs = await evaluateArchList(archs, ckpts, { recalBatches: 2, recalBatchSize: 8, valBatchSize: 8 }, out, { loaded: DS });
     assert.equal(recs.length, 6);
-    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { index: number; epoch: number; arch: number[]; accuracy: number });
-    assert.deepEqual(lines.map((l) => `${l.epoch}:${l.index}`), ['1:0', '1:1', '1:2', '2:0', '2:1', '2:2']);
-    assert.deepEqual(lines[2]?.arch, [1, 1, 0]);
-    for (const l of lines) assert.ok(l.accuracy >= 0 && l.accuracy <= 1);
+    const { header, records } = readRolloutsFile(out);
+    assert.equal(header.metric, 'accuracy');
+    assert.equal(header.space, 'spos-cpu');
+    assert.deepEqual(records.map((r) => `${r.metrics['epoch']}:${r.metrics['index']}`), ['1:0', '1:1', '1:2', '2:0', '2:1', '2:2']);
+    assert.equal(records[2]?.arch, '[1,1,0]');
+    for (const r of records) assert.ok(r.score >= 0 && r.score <= 1 && r.score === r.metrics['accuracy']);
     fs.writeFileSync(list, '- [0, 1, 2]\n- [0, 1, 7]\n');
     await assert.rejects(evaluateArchList(readArchList(list), ckpts, { recalBatches: 1, recalBatchSize: 8, valBatchSize: 8 }, out, { loaded: DS }), (e: unknown) => e instanceof ConfigError && /archs\[1\]\/LayerChoice3/.test(e.message));
     fs.writeFileSync(list, 'a: 1\n');
