@@ -26,8 +26,13 @@ interface Figure {
   daemonCpuMsPerTrial?: number;
 }
 
+/** Experiment homes, deleted only after every scenario ran: deleting 10,000 trial folders makes
+ * the file system slow for a while (ext4 journal, discard), which would bias the next scenario. */
+const homes: string[] = [];
+
 async function runExperiment(name: string, trials: number, concurrency: number, trialCommand: string, reuseMode: boolean): Promise<Figure> {
   const home = mkdtempSync(join(tmpdir(), 'nasctl-bench-'));
+  homes.push(home);
   const manager = new ExperimentManager({ home, tuners: builtinTuners(), createTrainingService, log: () => {} });
   try {
     const cpu0 = process.cpuUsage();
@@ -44,7 +49,6 @@ async function runExperiment(name: string, trials: number, concurrency: number, 
     return { name, trials, seconds, trialsPerSecond: trials / seconds, daemonCpuMsPerTrial: (cpu.user + cpu.system) / 1000 / trials };
   } finally {
     await manager.shutdown();
-    rmSync(home, { recursive: true, force: true });
   }
 }
 
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
     printTable(figures, { efficiency1s: ideal / sleep.seconds, ideal1s: ideal });
   } finally {
     rmSync(work, { recursive: true, force: true });
+    for (const h of homes) rmSync(h, { recursive: true, force: true });
   }
 }
 

@@ -75,6 +75,12 @@ export async function runForeground(ctx: CliContext, opts: { host?: string; port
           ctx.out(line);
         }
       }
+      if (d.type === 'metric' && d.metric.kind === 'intermediate') {
+        // Long trials (supernet training) report per epoch: show that they progress.
+        const text = `trial ${d.metric.trialId} intermediate #${d.metric.seq + 1}: ${formatMetric(d.metric.value)}`;
+        if (bar) bar.update(ended, { last: text });
+        else ctx.out(`  ${text}`);
+      }
       if (d.type === 'trial' || d.type === 'experiment') check();
     };
     unsubscribe = service.subscribe(onDelta);
@@ -83,8 +89,8 @@ export async function runForeground(ctx: CliContext, opts: { host?: string; port
     ctx.out(`experiment ${expId} running in the foreground; web UI: ${url}/ (log: ${daemonLogPath(home)}); Ctrl-C stops it`);
     const max = service.getExperiment(expId).record.config.maxTrialNumber;
     if (ctx.io.isTTY && max !== undefined) {
-      bar = new SingleBar({ format: 'trials [{bar}] {value}/{total}', stream: process.stdout }, Presets.shades_classic);
-      bar.start(max, ended);
+      bar = new SingleBar({ format: 'trials [{bar}] {value}/{total} {last}', stream: process.stdout }, Presets.shades_classic);
+      bar.start(max, ended, { last: '' });
     }
     for (const d of pending.splice(0)) onDelta(d);
     check();
