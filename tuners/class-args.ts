@@ -65,10 +65,10 @@ export function readCommonArgs(args: Record<string, unknown>, cost: CostModel | 
   if (args.flopsLimit !== undefined) limits.flopsMax = readNumber(args, 'flopsLimit', 0, { min: 0 });
   if (args.flopsMin !== undefined) limits.flopsMin = readNumber(args, 'flopsMin', 0, { min: 0 });
   if (args.paramsLimit !== undefined) limits.paramsMax = readNumber(args, 'paramsLimit', 0, { min: 0 });
-  const set = Object.keys(limits);
-  if (set.length > 0 && cost === undefined) {
+  const firstLimit = (['flopsLimit', 'flopsMin', 'paramsLimit'] as const).find((k) => args[k] !== undefined);
+  if (firstLimit !== undefined && cost === undefined) {
     throw new TunerArgsError(
-      `/${args.flopsLimit !== undefined ? 'flopsLimit' : args.flopsMin !== undefined ? 'flopsMin' : 'paramsLimit'}`,
+      `/${firstLimit}`,
       'cost limits need the search space cost model (the "_cost" block written by `nasctl ss_gen`); regenerate the search space with ss_gen or remove the limit',
     );
   }

@@ -76,7 +76,7 @@ export class EvolutionTuner implements Tuner {
     const results = encodeResults(scoredTrials(ctx.history, this.s.optimizeMode), this.enc, this.space);
     const out: Candidate[] = [];
     if (this.s.mode === 'steady-state') {
-      const parents = results.length >= this.s.populationSize ? this.parents(results) : [];
+      const parents = results.length >= this.s.populationSize ? topK(results, this.s.selectNum) : [];
       const pMut = this.s.mutationNum / Math.max(1, this.s.mutationNum + this.s.crossoverNum);
       for (let i = 0; i < ctx.count; i++) {
         const kind = parents.length === 0 ? 'random' : ctx.rng.next() < pMut ? 'mutation' : 'crossover';
@@ -91,9 +91,9 @@ export class EvolutionTuner implements Tuner {
     if (gen > 0 && pos === 0 && ctx.history.some(isPending)) return [];
     let parents: EncodedResult[] = [];
     if (gen > 0) {
-      const earlier = results.filter((r) => r.scored.trial.sequence < gen * P);
-      const current = earlier.filter((r) => r.scored.trial.sequence >= (gen - 1) * P);
-      parents = this.parents(this.s.selectFrom === 'current' && current.length > 0 ? current : earlier);
+      const earlier = results.filter((r) => r.trial.sequence < gen * P);
+      const current = earlier.filter((r) => r.trial.sequence >= (gen - 1) * P);
+      parents = topK(this.s.selectFrom === 'current' && current.length > 0 ? current : earlier, this.s.selectNum);
     }
     const take = Math.min(ctx.count, P - pos);
     for (let j = 0; j < take; j++) {
@@ -102,11 +102,6 @@ export class EvolutionTuner implements Tuner {
       out.push(guard.accept(this.child(kind, parents, guard, ctx.rng)));
     }
     return out;
-  }
-
-  private parents(results: readonly EncodedResult[]): EncodedResult[] {
-    const best = topK(results.map((r) => r.scored), this.s.selectNum);
-    return best.map((b) => results.find((r) => r.scored === b) as EncodedResult);
   }
 
   /** One legal child of the given kind, else a random legal candidate, else a fitting duplicate. */
@@ -119,7 +114,7 @@ export class EvolutionTuner implements Tuner {
         if (guard.isLegal(c)) return c;
       }
     }
-    return guard.sampleLegal(this.space, rng, this.s.maxTries) ?? guard.sampleFitting(this.space, rng, this.s.maxTries);
+    return guard.sampleFitting(this.space, rng, this.s.maxTries);
   }
 }
 

@@ -2,8 +2,9 @@ import type { CostModel, SearchSpace } from './search-space';
 import type { Candidate, CostLimits, ProposeContext, TrialView, Tuner, TunerCreateArgs, TunerFactory } from './tuner';
 import { checkSpace } from './check-space';
 import { classArgsSchema, readCommonArgs, readNumber, rejectUnknownArgs } from './class-args';
-import { canonicalKey } from './space/canonical-key';
-import { boundsAdmit, candidateCost, costBounds, noLimits, withinLimits } from './space/cost';
+import { HistoryKeys } from './history-keys';
+import { ProposalGuard } from './proposal-guard';
+import { boundsAdmit, costBounds } from './space/cost';
 import { createGrid } from './space/grid';
 import type { Grid } from './space/grid';
 import { TunerArgsError, TunerError } from './tuner-error';
@@ -23,8 +24,11 @@ const SCHEMA = classArgsSchema({
  * `scanBudget` grid points, so tight cost limits on a huge grid cannot hang the daemon.
  */
 export class GridSearchTuner implements Tuner {
+  private readonly historyKeys = new HistoryKeys();
   private cursor = 0;
-  private cursorIds: string[] = [];
+  /** Ids of the history the cursor was computed from, and that history array. */
+  private readonly cursorIds: string[] = [];
+  private cursorHistory: readonly TrialView[] | undefined;
   /** False when the cost bounds show that no architecture fits the limits. */
   private readonly feasible: boolean;
 
@@ -45,16 +49,13 @@ export class GridSearchTuner implements Tuner {
    */
   propose(ctx: ProposeContext): Candidate[] {
     if (!this.feasible) return [];
-    const seen = this.seenKeys(ctx.history);
+    const guard = this.guard(ctx.history);
     const out: Candidate[] = [];
-    let i = this.advance(ctx.history, seen);
+    let i = this.advance(ctx.history, guard);
     let scanned = 0;
     for (; i < this.grid.size && out.length < ctx.count && scanned < this.scanBudget; i++, scanned++) {
       const c = this.grid.at(i);
-      const key = canonicalKey(c);
-      if (seen.has(key) || !this.fits(c)) continue;
-      seen.add(key);
-      out.push(c);
+      if (guard.isLegal(c)) out.push(guard.accept(c));
     }
     if (out.length === 0 && i < this.grid.size) {
       throw new TunerError(
@@ -67,30 +68,32 @@ export class GridSearchTuner implements Tuner {
 
   /** True once every grid point within the limits is in the history (or none fits the limits). */
   isExhausted(ctx: { history: readonly TrialView[] }): boolean {
-    return !this.feasible || this.advance(ctx.history, this.seenKeys(ctx.history)) >= this.grid.size;
+    return !this.feasible || this.advance(ctx.history, this.guard(ctx.history)) >= this.grid.size;
   }
 
-  private seenKeys(history: readonly TrialView[]): Set<string> {
-    return new Set(history.map((t) => canonicalKey(t.parameters)));
-  }
-
-  private fits(c: Candidate): boolean {
-    return this.cost === undefined || noLimits(this.limits) || withinLimits(candidateCost(c, this.cost), this.limits);
+  private guard(history: readonly TrialView[]): ProposalGuard {
+    return new ProposalGuard(this.historyKeys.sync(history), this.limits, this.cost);
   }
 
   /**
    * Moves the cursor past proposed/over-limit points (at most scanBudget of them per call);
-   * returns the cursor, the first index that may still be available.
+   * returns the cursor, the first index that may still be available. The cursor restarts at 0
+   * unless `history` extends the one it was computed from (the daemon's same append-only array,
+   * or any history with the same ids in front).
    */
-  private advance(history: readonly TrialView[], seen: Set<string>): number {
-    const extends_ = this.cursorIds.length <= history.length && this.cursorIds.every((id, i) => history[i]?.id === id);
-    if (!extends_) this.cursor = 0;
+  private advance(history: readonly TrialView[], guard: ProposalGuard): number {
+    const ids = this.cursorIds;
+    const extends_ = (history === this.cursorHistory && history.length >= ids.length) || ids.every((id, i) => history[i]?.id === id);
+    if (!extends_) {
+      this.cursor = 0;
+      ids.length = 0;
+    }
+    for (let i = ids.length; i < history.length; i++) ids.push((history[i] as TrialView).id);
+    this.cursorHistory = history;
     for (let n = 0; this.cursor < this.grid.size && n < this.scanBudget; n++) {
-      const c = this.grid.at(this.cursor);
-      if (!seen.has(canonicalKey(c)) && this.fits(c)) break;
+      if (guard.isLegal(this.grid.at(this.cursor))) break;
       this.cursor++;
     }
-    this.cursorIds = history.map((t) => t.id);
     return this.cursor;
   }
 }

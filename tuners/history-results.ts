@@ -21,7 +21,7 @@ export function scoredTrials(history: readonly TrialView[], mode: OptimizeMode):
 }
 
 /** The k fittest, best first; ties broken by the earlier sequence so the order is deterministic. */
-export function topK(scored: readonly ScoredTrial[], k: number): ScoredTrial[] {
+export function topK<T extends ScoredTrial>(scored: readonly T[], k: number): T[] {
   return [...scored].sort((a, b) => b.fitness - a.fitness || a.trial.sequence - b.trial.sequence).slice(0, k);
 }
 

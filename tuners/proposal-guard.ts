@@ -1,5 +1,5 @@
 import type { CostModel, SearchSpace } from './search-space';
-import type { Candidate, CostLimits, TrialView } from './tuner';
+import type { Candidate, CostLimits } from './tuner';
 import type { Rng } from './rng';
 import { canonicalKey } from './space/canonical-key';
 import { candidateCost, noLimits, withinLimits } from './space/cost';
@@ -9,21 +9,19 @@ import { TunerError } from './tuner-error';
 /**
  * Legality of proposals within one propose call, as SPOS's `is_legal`: a candidate is legal when it
  * was never proposed before (any trial in the history, or earlier in this batch) and fits the cost
- * limits. Built fresh from the history on each propose, so it survives resume.
+ * limits. Created on each propose from the history's keys, so it survives resume.
  */
 export class ProposalGuard {
-  /** Keys proposed earlier in this batch (the history's keys are `historyKeys`). */
+  /** Keys proposed earlier in this batch. */
   private readonly seen = new Set<string>();
-  private readonly historyKeys: ReadonlySet<string>;
   private readonly checkCost: boolean;
 
-  /** `history` is either the trial history or its keys, as kept by {@link HistoryKeys}. */
+  /** `historyKeys`: the canonical keys of every trial, as kept by {@link HistoryKeys} (not modified). */
   constructor(
-    history: readonly TrialView[] | ReadonlySet<string>,
+    private readonly historyKeys: ReadonlySet<string>,
     private readonly limits: CostLimits,
     private readonly cost: CostModel | undefined,
   ) {
-    this.historyKeys = history instanceof Set ? history : new Set((history as readonly TrialView[]).map((t) => canonicalKey(t.parameters)));
     this.checkCost = cost !== undefined && !noLimits(limits);
   }
 
@@ -67,17 +65,5 @@ export class ProposalGuard {
       `no random architecture within the cost limits ${JSON.stringify(this.limits)} was found in ${maxTries} tries; ` +
         'loosen flopsLimit / flopsMin / paramsLimit (check the range of the search space cost model) or raise maxTries',
     );
-  }
-
-  /**
-   * A new random candidate within the limits, or undefined when `maxTries` draws found none.
-   * Does not accept it. Never throws.
-   */
-  sampleLegal(space: SearchSpace, rng: Rng, maxTries: number): Candidate | undefined {
-    for (let i = 0; i < maxTries; i++) {
-      const c = sampleCandidate(space, rng);
-      if (this.isLegal(c)) return c;
-    }
-    return undefined;
   }
 }

@@ -68,7 +68,7 @@ export class RegularizedEvolutionTuner implements Tuner {
   }
 
   private random(guard: ProposalGuard, rng: Rng): Candidate {
-    return guard.sampleLegal(this.space, rng, this.s.maxTries) ?? guard.sampleFitting(this.space, rng, this.s.maxTries);
+    return guard.sampleFitting(this.space, rng, this.s.maxTries);
   }
 
   private child(population: readonly EncodedResult[], guard: ProposalGuard, rng: Rng): Candidate {
@@ -77,7 +77,7 @@ export class RegularizedEvolutionTuner implements Tuner {
       let parent = population[rng.int(population.length)] as EncodedResult;
       for (let k = 1; k < this.s.sampleSize; k++) {
         const other = population[rng.int(population.length)] as EncodedResult;
-        if (other.scored.fitness > parent.scored.fitness) parent = other;
+        if (other.fitness > parent.fitness) parent = other;
       }
       const c = this.enc.decode(mutateOne(parent.genome, this.enc, rng));
       if (!guard.fits(c)) continue;

@@ -106,7 +106,7 @@ export class TpeTuner implements Tuner {
           if (guard.isLegal(d)) c = d;
         }
       }
-      c ??= guard.sampleLegal(this.space, ctx.rng, this.s.maxTries) ?? guard.sampleFitting(this.space, ctx.rng, this.s.maxTries);
+      c ??= guard.sampleFitting(this.space, ctx.rng, this.s.maxTries);
       out.push(guard.accept(c));
     }
     return out;
@@ -114,9 +114,9 @@ export class TpeTuner implements Tuner {
 
   private suggest(results: readonly EncodedResult[], rng: Rng): number[] {
     const nBelow = Math.min(Math.ceil(this.s.gamma * Math.sqrt(results.length)), 25);
-    const best = new Set(topK(results.map((r) => r.scored), nBelow));
-    const below = results.filter((r) => best.has(r.scored)).map((r) => r.genome);
-    const above = results.filter((r) => !best.has(r.scored)).map((r) => r.genome);
+    const best = new Set(topK(results, nBelow));
+    const below = results.filter((r) => best.has(r)).map((r) => r.genome);
+    const above = results.filter((r) => !best.has(r)).map((r) => r.genome);
     return this.enc.genes.map((gene, i) => {
       const model = this.models[i];
       if (gene.kind === 'discrete') return this.suggestCategorical(gene.size, below.map((g) => g[i] as number), above.map((g) => g[i] as number), rng);

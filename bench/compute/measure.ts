@@ -30,16 +30,22 @@ export function timeForward(tf: TfCore, net: BenchNet, batch: Batch, steps: numb
   return medianMs(once, steps);
 }
 
-/** Median ms of `steps` SGD training steps (forward, backward, update), reading the loss back. */
-export function timeTrain(tf: TfCore, net: BenchNet, batch: Batch, steps: number): number {
+/** One SGD training step (forward, backward, update) that reads the loss back; dispose the optimizer after. */
+function sgdStep(tf: TfCore, net: BenchNet, batch: Batch): { step: () => void; dispose: () => void } {
   const opt = tf.train.sgd(0.01);
-  const once = (): void => {
+  const step = (): void => {
     const loss = opt.minimize(() => crossEntropy(tf, net.forward(batch.x), batch.y), true, net.variables);
     loss?.dataSync();
     loss?.dispose();
   };
-  const ms = medianMs(once, steps);
-  opt.dispose();
+  return { step, dispose: () => opt.dispose() };
+}
+
+/** Median ms of `steps` SGD training steps (forward, backward, update), reading the loss back. */
+export function timeTrain(tf: TfCore, net: BenchNet, batch: Batch, steps: number): number {
+  const { step, dispose } = sgdStep(tf, net, batch);
+  const ms = medianMs(step, steps);
+  dispose();
   return ms;
 }
 
@@ -67,15 +73,10 @@ export interface KernelTime {
  * composite kernels include the kernels they run inside (those are listed too).
  */
 export async function profileTrainStep(tf: TfCore, net: BenchNet, batch: Batch): Promise<KernelTime[]> {
-  const opt = tf.train.sgd(0.01);
-  const step = (): void => {
-    const loss = opt.minimize(() => crossEntropy(tf, net.forward(batch.x), batch.y), true, net.variables);
-    loss?.dataSync();
-    loss?.dispose();
-  };
+  const { step, dispose } = sgdStep(tf, net, batch);
   step();
   const info = await tf.profile(step);
-  opt.dispose();
+  dispose();
   const byName = new Map<string, KernelTime>();
   for (const k of info.kernels) {
     const entry = byName.get(k.name) ?? { kernel: k.name, calls: 0, ms: 0 };

@@ -21,7 +21,7 @@ import os, sys
 ch = os.fdopen(3, 'r+b', buffering=0)
 buf = b''
 while True:
-    data = ch.read(65536) if hasattr(ch, 'read') else b''
+    data = ch.read(65536)
     if not data:
         break
     buf += data

@@ -1,18 +1,18 @@
 /**
  * Web UI benchmark: a generated experiment of 100,000 trials x 20 intermediate metrics (set
  * BENCH_TRIALS to change), served by a real daemon and measured in headless Chromium.
- * Run: npx tsc -p tsconfig.webui.json && npx vite build --config webui/vite.config.ts &&
+ * Run: npx tsc -p tsconfig.json && npx vite build --config webui/vite.config.ts &&
  *      node dist/bench/webui/run-bench.js
  * Prints REST timings, first meaningful paint of the trials page and the overview, sort/filter
  * round trips, and frame times while a resumed run streams trial updates in.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startDaemon } from '../../daemon/server/start-daemon';
 import type { LiveDelta } from '../../daemon/service/live-delta';
-import { launchBrowser, REPO_ROOT } from '../../test/webui/browser-harness';
+import { launchBrowser } from '../../test/webui/browser-harness';
 import { generateExperiment } from './generate-experiment';
 import { frameStats, median, type FrameStats } from './frame-stats';
 
@@ -108,13 +108,6 @@ async function main(): Promise<void> {
         say(`  ${label.padEnd(32)} ${ms(r.ms)}  ${(r.bytes / 1024).toFixed(0).padStart(7)} KiB`);
       }
 
-      // The daemon serves index.html at / only; give deep links the SPA fallback in the browser.
-      const deep = await fetch(`${base}/experiments/${id}/trials`);
-      const index = readFileSync(join(REPO_ROOT, 'dist', 'webui', 'index.html'), 'utf8');
-      if (deep.status === 404) {
-        say('\nnote: the daemon answers 404 for deep links (no SPA fallback); the browser routes them to index.html');
-        await browser.context.route((url: URL) => url.pathname.startsWith('/experiments/'), (route) => route.fulfill({ status: 200, contentType: 'text/html', body: index }));
-      }
       const page = await browser.context.newPage();
       say('\nHeadless Chromium (cold page loads; goal < 2000 ms):');
       const tp: number[] = [];

@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import type { ExperimentService } from '../service/experiment-service';
 import { UnauthorizedError } from '../errors';
@@ -16,7 +17,7 @@ export interface ApiAppOptions {
   token?: string;
   /** true when the daemon listens on a non-loopback host: every request needs the token. */
   requireToken?: boolean;
-  /** Folder of the built web UI; served at `/` when it exists, else a placeholder page. */
+  /** Folder of the built web UI; served at `/` when it holds index.html, else a placeholder page. */
   staticDir?: string;
   /** Where relative paths of a created experiment resolve when the body has no baseDir (default: process.cwd()). */
   defaultBaseDir?: string;
@@ -28,15 +29,6 @@ export interface ApiAppOptions {
 
 /** Prefix of every REST route. */
 export const API_PREFIX = '/api/v1';
-
-function isDirectory(p: string | undefined): p is string {
-  if (!p) return false;
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Token check for every request when `requireToken`: `Authorization: Bearer <token>`, or for
@@ -81,8 +73,8 @@ export function createApiApp(service: ExperimentService, opts: ApiAppOptions = {
   api.use(notFoundHandler());
   app.use(API_PREFIX, api);
 
-  if (isDirectory(opts.staticDir)) {
-    const staticDir = opts.staticDir as string;
+  const staticDir = opts.staticDir;
+  if (staticDir !== undefined && existsSync(join(staticDir, 'index.html'))) {
     app.use(express.static(staticDir, { index: 'index.html' }));
     // Client-side routes (/experiments/ID/trials, ...) are deep links: answer them with the app.
     app.use((req, res, next) => {

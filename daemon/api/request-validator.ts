@@ -20,7 +20,6 @@ export type RequestPart = 'body' | 'query' | 'payload';
 export class RequestValidator {
   private readonly strictAjv: Ajv;
   private readonly coercingAjv: Ajv;
-  private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor() {
     this.strictAjv = new Ajv({ allErrors: false, strict: true });
@@ -66,14 +65,9 @@ export class RequestValidator {
     return normalized as T;
   }
 
+  /** The validator of `schema`, compiled on first use (ajv keeps it under the schema's $id). */
   private compile(ajv: Ajv, schema: RequestSchema): ValidateFunction {
-    const key = `${ajv === this.strictAjv ? 's' : 'c'}:${schema.$id}`;
-    let fn = this.compiled.get(key);
-    if (!fn) {
-      fn = ajv.getSchema(schema.$id) ?? ajv.compile(schema);
-      this.compiled.set(key, fn);
-    }
-    return fn;
+    return ajv.getSchema(schema.$id) ?? ajv.compile(schema);
   }
 }
 

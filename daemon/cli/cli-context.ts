@@ -62,6 +62,11 @@ export class CliContext {
     return info;
   }
 
+  /** Resolves on Ctrl-C: `deps.interrupted` when given, else at the next SIGINT. */
+  interrupted(): Promise<void> {
+    return this.deps.interrupted?.() ?? new Promise((resolve) => { process.once('SIGINT', () => resolve()); });
+  }
+
   /** A client of the running daemon. Throws DaemonNotRunningError when there is none. */
   client(): ApiClient {
     return new ApiClient(this.daemon());

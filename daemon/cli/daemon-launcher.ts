@@ -67,7 +67,7 @@ export async function ensureDaemon(opts: LaunchOptions): Promise<{ info: DaemonI
   let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let wake: (() => void) | null = null;
   child.once('exit', (code, signal) => { exited = { code, signal }; wake?.(); });
-  child.once('error', (err) => { exited = { code: null, signal: null }; wake?.(); void err; });
+  child.once('error', () => { exited = { code: null, signal: null }; wake?.(); });
 
   const deadline = Date.now() + timeoutMs;
   let delay = 50;

@@ -21,10 +21,6 @@ export function foregroundOutcome(d: ExperimentDetail): number | null {
   return null;
 }
 
-function defaultInterrupted(): Promise<void> {
-  return new Promise((resolve) => { process.once('SIGINT', () => resolve()); });
-}
-
 /**
  * Runs a daemon inside this process (`create|resume --foreground`), calls `begin` to create or
  * resume the experiment, prints one line per ended trial (and a progress bar on a terminal), and
@@ -94,7 +90,7 @@ export async function runForeground(ctx: CliContext, opts: { host?: string; port
     }
     for (const d of pending.splice(0)) onDelta(d);
     check();
-    const interrupted = (ctx.deps.interrupted ?? defaultInterrupted)().then(() => -1);
+    const interrupted = ctx.interrupted().then(() => -1);
     const code = await Promise.race([over, interrupted]);
     bar?.stop();
     bar = null;

@@ -1,4 +1,4 @@
-import type { TrialStatus } from '../store/types';
+import type { ExperimentStatus, TrialStatus } from '../store/types';
 import type { MetricValue } from '../../trial-runtime/protocol/messages';
 
 /**
@@ -11,8 +11,8 @@ export function formatTable(headers: string[], rows: string[][]): string {
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-/** "3 SUCCEEDED, 1 RUNNING" (non-zero counts in the given order), or "none". Pure. */
-export function formatCounts(counts: Partial<Record<TrialStatus, number>>): string {
+/** "3 SUCCEEDED, 1 RUNNING" (non-zero counts of trial or experiment statuses, in the given order), or "none". Pure. */
+export function formatCounts(counts: Partial<Record<TrialStatus | ExperimentStatus, number>>): string {
   const parts = Object.entries(counts).filter(([, n]) => (n ?? 0) > 0).map(([s, n]) => `${n} ${s}`);
   return parts.length ? parts.join(', ') : 'none';
 }

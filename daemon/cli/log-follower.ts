@@ -6,19 +6,43 @@ import { isFinished } from '../store/types';
 import { daemonUrl, type ApiClient } from './api-client';
 import type { DaemonInfo } from './daemon-info';
 
-/** What `log trial --follow` needs. */
-export interface FollowOptions {
+/** Which trial log to read, and where its text goes. */
+export interface LogTarget {
   client: ApiClient;
-  daemon: DaemonInfo;
   experimentId: string;
   trialId: string;
   name: TrialLogName;
   write: (text: string) => void;
+}
+
+/** What `log trial --follow` needs. */
+export interface FollowOptions extends LogTarget {
+  daemon: DaemonInfo;
   /** Resolves on Ctrl-C; following stops. */
   interrupted: Promise<void>;
   /** Re-read delays while the trial runs without deltas (default 250 ms doubling to 4 s). */
   minDelayMs?: number;
   maxDelayMs?: number;
+}
+
+/**
+ * Reads a trial log from byte `offset` up to its current end, chunk by chunk, writing the text
+ * through `decoder` (which keeps a split UTF-8 character for the next call). Called by `log trial`
+ * and by followLog. Resolves with the offset reached and whether any bytes came. Throws ApiError /
+ * DaemonUnreachableError.
+ */
+export async function readLogToEnd(t: LogTarget, offset: number, decoder: StringDecoder): Promise<{ offset: number; gotData: boolean }> {
+  let gotData = false;
+  for (;;) {
+    const r = await t.client.readLog(t.experimentId, t.trialId, t.name, offset);
+    if (r.text.length > 0) {
+      gotData = true;
+      t.write(decoder.write(r.text));
+    }
+    const moved = r.nextOffset !== offset;
+    offset = r.nextOffset;
+    if (r.text.length === 0 || !moved) return { offset, gotData };
+  }
 }
 
 /**
@@ -32,17 +56,9 @@ export async function followLog(o: FollowOptions): Promise<string | null> {
   const decoder = new StringDecoder('utf8');
   let offset = 0;
   const drain = async (): Promise<boolean> => {
-    let gotData = false;
-    for (;;) {
-      const r = await o.client.readLog(o.experimentId, o.trialId, o.name, offset);
-      if (r.text.length > 0) {
-        gotData = true;
-        o.write(decoder.write(r.text));
-      }
-      const moved = r.nextOffset !== offset;
-      offset = r.nextOffset;
-      if (r.text.length === 0 || !moved) return gotData;
-    }
+    const r = await readLogToEnd(o, offset, decoder);
+    offset = r.offset;
+    return r.gotData;
   };
 
   let interrupted = false;

@@ -1,5 +1,5 @@
 import type { ExperimentDetail, ExperimentSummary } from '../service/experiment-service';
-import type { TrialRecord } from '../store/types';
+import type { ExperimentStatus, TrialRecord } from '../store/types';
 import { formatCounts, formatDuration, formatMetric, formatTable, formatTime } from './format-table';
 
 /** Text lines of `experiment show` (also printed by view / update / resume). Pure. */
@@ -30,14 +30,14 @@ export function experimentDetailLines(d: ExperimentDetail): string[] {
 /** The `experiment list` table with a status-count line. Pure. */
 export function experimentListText(list: ExperimentSummary[]): string {
   if (list.length === 0) return 'no experiments yet; create one with "nasctl create --config FILE"';
-  const counts: Record<string, number> = {};
+  const counts: Partial<Record<ExperimentStatus, number>> = {};
   for (const e of list) counts[e.status] = (counts[e.status] ?? 0) + 1;
   const rows = list.map((e) => {
     const total = Object.values(e.trialCounts).reduce((a, b) => a + b, 0);
     const done = total - e.trialCounts.WAITING - e.trialCounts.RUNNING;
     return [e.id, e.name, e.status + (e.readOnly ? ' (view)' : ''), `${done}/${total}`, formatMetric(e.bestMetric), formatTime(e.createdAt)];
   });
-  const summary = `${list.length} experiment${list.length === 1 ? '' : 's'}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}`;
+  const summary = `${list.length} experiment${list.length === 1 ? '' : 's'}: ${formatCounts(counts)}`;
   return `${formatTable(['ID', 'NAME', 'STATUS', 'TRIALS', 'BEST', 'CREATED'], rows)}\n${summary}`;
 }
 

@@ -40,6 +40,19 @@ const V1_ONLY_KEYS = [
   'localConfig', 'multiPhase', 'multiThread', 'logDir', 'versionCheck', 'logCollection', 'machineList',
 ];
 
+/** The renames of {@link V1_FIELD_MAP} directly under the v1 pointer `parent` ('' = top level): v1 key -> v2 pointer. */
+function renamesUnder(parent: string): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const m of V1_FIELD_MAP) {
+    const key = m.v1.slice(parent.length + 1);
+    if (m.v2 !== '' && m.v1.startsWith(`${parent}/`) && !key.includes('/')) out.set(key, m.v2);
+  }
+  return out;
+}
+const TOP_RENAMES = renamesUnder('');
+const TRIAL_RENAMES = renamesUnder('/trial');
+const LOCAL_RENAMES = renamesUnder('/localConfig');
+
 /** Python tuner classes of NNI's SPOS example, mapped to the built-in Evolution tuner. */
 const SPOS_TUNER_CLASSES = new Set(['EvolutionWithFlops', 'SPOSEvolution']);
 const SPOS_DEFAULT_FLOPS_LIMIT = 330e6;
@@ -67,6 +80,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Records one renamed field: a notice part (default "v1.key -> v2.key") and the path mapping. */
+type Rename = (v1: string, v2: string, change?: string) => void;
+
+/** A JSON pointer ("/trial/command") as the dotted key users write ("trial.command"). Pure. */
+export function dotted(pointer: string): string {
+  return pointer.slice(1).replace(/\//g, '.');
+}
+
 /**
  * Converts an NNI v1 config to v2 field names following NNI's `to_v2`. Called by the loader when
  * {@link isV1Config} is true; the result is then validated like any v2 config. Pure.
@@ -80,10 +101,9 @@ export function convertV1Config(raw: Record<string, unknown>, builtinTuners: rea
   const changes: string[] = [];
   const dropped: string[] = [];
   const pathMap: Array<readonly [string, string]> = [];
-  /** Records a rename; `v1` is a JSON pointer ("/trial/command"), `v2` a top-level key. */
-  const rename = (v1: string, v2: string): void => {
-    changes.push(`${v1.slice(1).replace(/\//g, '.')} -> ${v2}`);
-    pathMap.push([`/${v2}`, v1]);
+  const rename: Rename = (v1, v2, change = `${dotted(v1)} -> ${dotted(v2)}`) => {
+    if (change !== '') changes.push(change);
+    pathMap.push([v2, v1]);
   };
   for (const [key, value] of Object.entries(raw)) {
     switch (key) {
@@ -96,77 +116,74 @@ export function convertV1Config(raw: Record<string, unknown>, builtinTuners: rea
         break;
       case 'advisor':
         throw new ConfigError('/advisor', 'advisors are not supported; use a tuner (and optionally an assessor) instead');
-      case 'maxExecDuration': out.maxExperimentDuration = value; rename('/maxExecDuration', 'maxExperimentDuration'); break;
-      case 'maxTrialNum': out.maxTrialNumber = value; rename('/maxTrialNum', 'maxTrialNumber'); break;
-      case 'searchSpacePath': out.searchSpaceFile = value; rename('/searchSpacePath', 'searchSpaceFile'); break;
-      case 'logDir': out.experimentWorkingDirectory = value; rename('/logDir', 'experimentWorkingDirectory'); break;
       case 'trial': convertTrial(value, out, rename); break;
       case 'trainingServicePlatform': case 'localConfig': break;
-      case 'tuner': out.tuner = convertAlgorithm(value, 'tuner', builtinTuners, changes, pathMap); break;
-      case 'assessor': out.assessor = convertAlgorithm(value, 'assessor', builtinTuners, changes, pathMap); break;
-      default: out[key] = value;
+      case 'tuner': out.tuner = convertAlgorithm(value, 'tuner', builtinTuners, rename); break;
+      case 'assessor': out.assessor = convertAlgorithm(value, 'assessor', builtinTuners, rename); break;
+      default: {
+        const v2 = TOP_RENAMES.get(key);
+        if (v2 === undefined) {
+          out[key] = value;
+        } else {
+          out[v2.slice(1)] = value;
+          rename(`/${key}`, v2);
+        }
+      }
     }
   }
-  out.trainingService = convertPlatform(raw, changes, pathMap);
+  out.trainingService = convertPlatform(raw, rename);
   const droppedText = dropped.length > 0 ? `; dropped ${dropped.join(', ')}` : '';
   const notice = `converted NNI v1 config to v2 (${changes.join(', ')}${droppedText}); run with the v2 names to silence this notice`;
   return { config: out, notice, pathMap };
 }
 
-function convertTrial(value: unknown, out: Record<string, unknown>, rename: (v1: string, v2: string) => void): void {
+function convertTrial(value: unknown, out: Record<string, unknown>, rename: Rename): void {
   if (!isRecord(value)) throw new ConfigError('/trial', `expected a mapping with command, codeDir and gpuNum; found ${describeValue(value)}`);
-  const names: Record<string, string> = { command: 'trialCommand', codeDir: 'trialCodeDirectory', gpuNum: 'trialGpuNumber' };
   for (const [key, v] of Object.entries(value)) {
-    const v2 = names[key];
+    const v2 = TRIAL_RENAMES.get(key);
     if (v2 === undefined) {
       if (key === 'nasMode') continue;
       throw new ConfigError(`/trial/${key}`, `unknown v1 trial key '${key}'; expected command, codeDir or gpuNum`);
     }
-    out[v2] = v;
+    out[v2.slice(1)] = v;
     rename(`/trial/${key}`, v2);
   }
 }
 
-function convertPlatform(raw: Record<string, unknown>, changes: string[], pathMap: Array<readonly [string, string]>): Record<string, unknown> {
+function convertPlatform(raw: Record<string, unknown>, rename: Rename): Record<string, unknown> {
   const platform = raw.trainingServicePlatform;
   if (platform === undefined) throw new ConfigError('/trainingServicePlatform', "missing required key 'trainingServicePlatform' of a v1 config (use 'local')");
   if (platform !== 'local') {
     throw new ConfigError('/trainingServicePlatform', `unsupported platform ${describeValue(platform)}; a v1 config can use 'local' (for Slurm write a v2 config with trainingService: {platform: slurm})`);
   }
   const ts: Record<string, unknown> = { platform: 'local' };
-  changes.push('trainingServicePlatform -> trainingService.platform');
-  pathMap.push(['/trainingService/platform', '/trainingServicePlatform']);
+  rename('/trainingServicePlatform', '/trainingService/platform');
   const local = raw.localConfig;
   if (local === undefined) return ts;
   if (!isRecord(local)) throw new ConfigError('/localConfig', `expected a mapping; found ${describeValue(local)}`);
-  const names: Record<string, string> = { gpuIndices: 'gpuIndices', maxTrialNumPerGpu: 'maxTrialNumberPerGpu', useActiveGpu: 'useActiveGpu' };
   for (const [key, value] of Object.entries(local)) {
-    const v2 = names[key];
+    const v2 = LOCAL_RENAMES.get(key);
     if (v2 === undefined) throw new ConfigError(`/localConfig/${key}`, `unknown localConfig key '${key}'; expected gpuIndices, maxTrialNumPerGpu or useActiveGpu`);
-    ts[v2] = value;
-    changes.push(`localConfig.${key} -> trainingService.${v2}`);
-    pathMap.push([`/trainingService/${v2}`, `/localConfig/${key}`]);
+    ts[v2.slice('/trainingService/'.length)] = value;
+    rename(`/localConfig/${key}`, v2);
   }
   return ts;
 }
 
-function convertAlgorithm(
-  value: unknown, kind: 'tuner' | 'assessor', builtinTuners: readonly string[], changes: string[], pathMap: Array<readonly [string, string]>,
-): unknown {
+function convertAlgorithm(value: unknown, kind: 'tuner' | 'assessor', builtinTuners: readonly string[], rename: Rename): unknown {
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
   const builtinKey = kind === 'tuner' ? 'builtinTunerName' : 'builtinAssessorName';
   for (const [key, v] of Object.entries(value)) {
     if (key === builtinKey) {
       out.name = v;
-      changes.push(`${kind}.${key} -> ${kind}.name`);
-      pathMap.push([`/${kind}/name`, `/${kind}/${key}`]);
+      rename(`/${kind}/${key}`, `/${kind}/name`);
     } else if (key === 'className') {
       const mapped = mapPythonAlgorithm(v, value.classArgs, kind, builtinTuners);
       out.name = mapped.name;
       out.classArgs = mapped.classArgs;
-      changes.push(mapped.change);
-      pathMap.push(['/tuner/classArgs/flopsLimit', '/tuner/classArgs/flops_limit'], ['/tuner/name', '/tuner/className']);
+      rename('/tuner/className', '/tuner/name', mapped.change);
+      rename('/tuner/classArgs/flops_limit', '/tuner/classArgs/flopsLimit', '');
     } else if (key === 'codeDir' || key === 'classFileName' || key === 'includeIntermediateResults' || key === 'gpuIndices') {
       continue;
     } else if (key === 'classArgs') {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import experimentSchema from './experiment.schema.json';
 import searchSpaceSchema from './search-space.schema.json';
-import { V1_FIELD_MAP } from './convert-v1';
+import { dotted, V1_FIELD_MAP } from './convert-v1';
 import { listSchemaFields, resolveSchemaRef, type SchemaField, type SchemaNode } from './schema-fields';
 
 /** The command that regenerates docs/config.md (also printed in the document). */
@@ -91,8 +91,8 @@ function searchSpaceSection(): string {
 
 function v1Section(): string {
   const rows = V1_FIELD_MAP.map((m) => {
-    const v1 = `\`${m.v1.slice(1).replace(/\//g, '.')}\``;
-    const v2 = m.v2 === '' ? '—' : `\`${m.v2.slice(1).replace(/\//g, '.')}\``;
+    const v1 = `\`${dotted(m.v1)}\``;
+    const v2 = m.v2 === '' ? '—' : `\`${dotted(m.v2)}\``;
     return `| ${v1} | ${v2} | ${cell(m.note ?? '')} |`;
   });
   return [

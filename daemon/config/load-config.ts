@@ -14,7 +14,8 @@ import { prepareRawConfig } from './prepare-raw-config';
 import { readSearchSpaceFile } from './read-search-space-file';
 import { relocateError } from './relocate-error';
 import { resolveUserPath } from './resolve-user-path';
-import { collectSchemaIssues, discriminatorValues, issuesToConfigError } from './schema-errors';
+import { collectSchemaIssues, issuesToConfigError } from './schema-errors';
+import { resolveSchemaRef, type SchemaNode } from './schema-fields';
 import { validateSearchSpace } from './validate-search-space';
 import { locateInYaml } from './yaml-location';
 
@@ -37,7 +38,8 @@ export const CONFIG_DEFAULTS = { trialCodeDirectory: '.', maxRetries: 0, logLeve
 
 /**
  * Reads, parses and validates an experiment config YAML file (NNI v2, or v1 converted). Called by
- * the CLI (`nasctl create --config`) and tests. Relative paths resolve against the file's folder.
+ * tests that check config files (`nasctl create` only parses the YAML and sends it; the daemon
+ * calls validateConfig). Relative paths resolve against the file's folder.
  *
  * @throws ConfigError when the file is missing or unreadable (naming the file), on YAML syntax
  *   errors (file:line:col), and for every validation error of {@link validateConfig}, with the
@@ -183,11 +185,10 @@ function isDirectory(dir: string): boolean {
 /** "it is a slurm setting" when an unknown trainingService key belongs to another platform. */
 function platformHint(parent: string, key: string): string | undefined {
   if (parent !== '/trainingService') return undefined;
-  const tsSchema = experimentSchema.properties.trainingService;
-  const owners: string[] = [];
-  for (const platform of discriminatorValues(tsSchema, 'platform', experimentSchema)) {
-    const definition = platform === 'local' ? experimentSchema.definitions.localTrainingService : experimentSchema.definitions.slurmTrainingService;
-    if (key in definition.properties) owners.push(platform);
-  }
-  return owners.length > 0 ? `'${key}' is a setting of platform ${owners.map((o) => `'${o}'`).join(', ')} only` : undefined;
+  const root = experimentSchema as SchemaNode;
+  const owners = (root.properties?.trainingService?.oneOf ?? [])
+    .map((branch) => resolveSchemaRef(branch, root).properties ?? {})
+    .filter((props) => key in props)
+    .map((props) => `'${String(props.platform?.const)}'`);
+  return owners.length > 0 ? `'${key}' is a setting of platform ${owners.join(', ')} only` : undefined;
 }

@@ -1,7 +1,7 @@
 import type Ajv from 'ajv';
 import { ConfigError } from '../errors';
 import type { AlgorithmConfig } from './experiment-config';
-import { nearestName } from './nearest-name';
+import { didYouMean } from './nearest-name';
 import { collectSchemaIssues, issuesToConfigError } from './schema-errors';
 
 /** A registered tuner or assessor as the loader sees it: its name and the JSON Schema of its classArgs. */
@@ -28,11 +28,7 @@ export function matchAlgorithm(
   if (info === undefined) {
     const names = registry.map((a) => a.name);
     if (names.length === 0) throw new ConfigError(`/${kind}/name`, `no ${kind}s are available in this nasctl; remove '${kind}'`);
-    const near = nearestName(given.name, names);
-    throw new ConfigError(
-      `/${kind}/name`,
-      `unknown ${kind} '${given.name}'${near ? `; did you mean '${near}'?` : ''} (valid ${kind}s: ${names.join(', ')})`,
-    );
+    throw new ConfigError(`/${kind}/name`, `unknown ${kind} '${given.name}'${didYouMean(given.name, names)} (valid ${kind}s: ${names.join(', ')})`);
   }
   const classArgs: Record<string, unknown> = structuredClone(given.classArgs ?? {});
   const validate = ajv.compile(info.classArgsSchema);

@@ -130,7 +130,7 @@ function resolveRef(schema: unknown, root: object): SchemaObject | undefined {
 }
 
 /** Values a discriminator tag may take, from the oneOf branches' const/enum. */
-export function discriminatorValues(schema: unknown, tag: string, root: object): string[] {
+function discriminatorValues(schema: unknown, tag: string, root: object): string[] {
   const values: string[] = [];
   const branches = (schema as SchemaObject | undefined)?.oneOf;
   if (!Array.isArray(branches)) return values;

@@ -38,7 +38,7 @@ export interface LiveEvents {
    * Stops forwarding deltas and disconnects every client; leaves the http server open (its owner
    * closes it). Resolves (and calls `done`, when given) once done; never rejects.
    */
-  close(done?: () => void): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Room of one experiment's deltas. */
@@ -48,6 +48,11 @@ export function experimentRoom(id: string): string {
 
 /** Room of experiment-list changes (every `type: 'experiment'` delta, as event `experiment-delta`). */
 export const LIST_ROOM = 'experiments';
+
+/** The client's acknowledgement callback, or a no-op when it sent none. */
+function acker(ack: unknown): (a: SubscribeAck) => void {
+  return typeof ack === 'function' ? (ack as (a: SubscribeAck) => void) : () => undefined;
+}
 
 /**
  * Attaches a socket.io server (path /socket.io) to `httpServer` and forwards `service`'s deltas:
@@ -78,7 +83,7 @@ export function attachLiveEvents(httpServer: HttpServer, service: ExperimentServ
 
   io.on('connection', (socket: Socket) => {
     socket.on('subscribe', (payload: unknown, ack?: unknown) => {
-      const reply = typeof ack === 'function' ? (ack as (a: SubscribeAck) => void) : () => undefined;
+      const reply = acker(ack);
       try {
         const { experimentId, sinceSeq } = validator.body<SubscribePayload>(subscribeSchema, payload, 'payload');
         let caughtUp = 0;
@@ -106,22 +111,20 @@ export function attachLiveEvents(httpServer: HttpServer, service: ExperimentServ
     socket.on('unsubscribe', (payload: unknown, ack?: unknown) => {
       const id = (payload as { experimentId?: unknown } | null)?.experimentId;
       if (typeof id === 'string') void socket.leave(experimentRoom(id));
-      if (typeof ack === 'function') (ack as (a: SubscribeAck) => void)({ ok: true, caughtUp: 0 });
+      acker(ack)({ ok: true, caughtUp: 0 });
     });
     socket.on('subscribe-list', (...args: unknown[]) => {
       void socket.join(LIST_ROOM);
-      const ack = args[args.length - 1];
-      if (typeof ack === 'function') (ack as (a: SubscribeAck) => void)({ ok: true, caughtUp: 0 });
+      acker(args[args.length - 1])({ ok: true, caughtUp: 0 });
     });
   });
 
   return {
     io,
-    close: async (done?: () => void) => {
+    close: async () => {
       unsubscribe();
       io.disconnectSockets(true);
       io.engine.close();
-      done?.();
     },
   };
 }

@@ -1,7 +1,10 @@
 import type { LiveDelta } from '../service/live-delta';
 
+/** Omit applied to each member of a union (plain Omit would keep only the common keys). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** A delta before the bus numbers it. */
-export type UnnumberedDelta = LiveDelta extends infer D ? (D extends LiveDelta ? Omit<D, 'seq'> : never) : never;
+export type UnnumberedDelta = DistributiveOmit<LiveDelta, 'seq'>;
 
 /**
  * Numbers live deltas per experiment, keeps the last `capacity` of each experiment for clients

@@ -5,6 +5,7 @@ import type { LiveDelta } from '../service/live-delta';
 import type { ExperimentConfig, BudgetUpdate } from '../config/experiment-config';
 import type { ExperimentStore } from '../store/store';
 import type { TrialQuery, TrialPage, TrialRecord, MetricRecord, ExperimentRecord } from '../store/types';
+import { isActiveExperiment } from '../store/types';
 import type { TrialParameters } from '../../trial-runtime/protocol/messages';
 import type { Tuner, TunerFactory } from '../../tuners/tuner';
 import type { TrainingService } from '../training/training-service';
@@ -62,7 +63,7 @@ export class ExperimentManager implements ExperimentService {
     for (const { id } of this.scan()) {
       try {
         const rec = this.load(id).runner.record;
-        if (rec.status === 'RUNNING' || rec.status === 'NO_MORE_TRIAL') {
+        if (isActiveExperiment(rec.status)) {
           this.startRunner(id);
           resumed.push(id);
         }
@@ -89,7 +90,7 @@ export class ExperimentManager implements ExperimentService {
   getExperiment(id: string): ExperimentDetail {
     this.store(id);
     const l = this.load(id);
-    return { ...this.summary(l), record: l.runner.record, waitReasons: l.runner.waitReasons() };
+    return { ...this.summary(l), record: l.runner.record, waitReasons: l.runner.waitReasons(), malformedProtocolLines: l.runner.malformedCount };
   }
 
   async createExperiment(rawConfig: unknown, baseDir: string): Promise<{ id: string; notices: string[] }> {
@@ -154,8 +155,7 @@ export class ExperimentManager implements ExperimentService {
 
   getTrial(id: string, trialId: string): TrialDetail {
     const store = this.store(id);
-    const trial = store.getTrial(trialId);
-    if (!trial) throw new NotFoundError(`trial '${trialId}' not found in experiment ${id}; list trials with \`nasctl trial ls ${id}\``);
+    const trial = this.mustGetTrial(store, id, trialId);
     return { trial, metrics: store.metrics(trialId), events: store.trialEvents(trialId) };
   }
 
@@ -178,8 +178,9 @@ export class ExperimentManager implements ExperimentService {
   }
 
   metrics(id: string, trialId: string): MetricRecord[] {
-    this.getTrial(id, trialId);
-    return this.store(id).metrics(trialId);
+    const store = this.store(id);
+    this.mustGetTrial(store, id, trialId);
+    return store.metrics(trialId);
   }
 
   latestMetrics(id: string): MetricRecord[] {
@@ -187,7 +188,7 @@ export class ExperimentManager implements ExperimentService {
   }
 
   trialLogPath(id: string, trialId: string, name: TrialLogName): string {
-    const { trial } = this.getTrial(id, trialId);
+    const trial = this.mustGetTrial(this.store(id), id, trialId);
     const file = name === 'stdout' ? 'stdout.log' : name === 'stderr' ? 'stderr.log' : 'trial.log';
     return join(trial.trialDir, file);
   }
@@ -226,6 +227,12 @@ export class ExperimentManager implements ExperimentService {
 
   private scan(): Array<{ id: string; dir: string }> {
     return scanExperiments(this.opts.home).experiments;
+  }
+
+  private mustGetTrial(store: ExperimentStore, id: string, trialId: string): TrialRecord {
+    const trial = store.getTrial(trialId);
+    if (!trial) throw new NotFoundError(`trial '${trialId}' not found in experiment ${id}; list trials with \`nasctl trial ls ${id}\``);
+    return trial;
   }
 
   /** The experiment's store, flushed: what a client reads through it is durable. */

@@ -1,7 +1,8 @@
 import { mkdirSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ExperimentStore } from '../store/store';
 import type { ExperimentRecord, ExperimentStatus, TrialRecord, TrialStatus, ParameterSource } from '../store/types';
-import { isFinished } from '../store/types';
+import { isActiveExperiment, isFinished } from '../store/types';
 import type { ExperimentConfig, BudgetUpdate } from '../config/experiment-config';
 import type { TrainingService, TrainingServiceListener, TrialExit } from '../training/training-service';
 import type { Tuner } from '../../tuners/tuner';
@@ -45,8 +46,9 @@ export class ExperimentRunner implements TrainingServiceListener {
   private tuner: Tuner | undefined;
   private service: TrainingService | undefined;
   private readonly history = new TunerHistory();
-  private readonly waiting: string[] = [];
-  private readonly running = new Map<string, { hasFinal: boolean; error?: string; info?: { gpuIndices?: number[] } }>();
+  /** WAITING trials in start order (their records, so starting one needs no read). */
+  private waiting: TrialRecord[] = [];
+  private readonly running = new Map<string, { hasFinal: boolean; error?: string }>();
   private readonly killIntents = new Map<string, KillIntent>();
   private readonly exitWaiters = new Map<string, Array<() => void>>();
   private readonly ids = new IdPool(6);
@@ -77,10 +79,10 @@ export class ExperimentRunner implements TrainingServiceListener {
   }
 
   /** Loads the tuner's view of the history (only needed to run: viewing skips it). */
-  private loadHistory(): void {
+  private loadHistory(trials: readonly TrialRecord[]): void {
     if (this.historyLoaded) return;
     this.historyLoaded = true;
-    for (const t of this.deps.store.allTrials()) {
+    for (const t of trials) {
       this.history.add(t, t.intermediateCount > 0 ? this.deps.store.metrics(t.id) : []);
       if (t.source === 'tuner') this.countedTrials += 1;
     }
@@ -116,8 +118,7 @@ export class ExperimentRunner implements TrainingServiceListener {
   }
 
   get isActive(): boolean {
-    const s = this.record.status;
-    return s === 'RUNNING' || s === 'NO_MORE_TRIAL';
+    return isActiveExperiment(this.record.status);
   }
 
   /** Why waiting trials wait right now (for the API and CLI). */
@@ -147,11 +148,13 @@ export class ExperimentRunner implements TrainingServiceListener {
   start(): void {
     const { store } = this.deps;
     const now = this.deps.clock();
-    this.loadHistory();
+    const trials = store.allTrials();
+    this.loadHistory(trials);
     this.tuner = this.deps.createTuner(this.config);
     this.service = this.deps.createTrainingService(this.config);
     this.service.setListener(this);
-    const trials = store.allTrials();
+    mkdirSync(join(this.deps.dir, 'trials'), { recursive: true });
+    this.waiting = [];
     if (this.config.trainingService.platform === 'local' && trials.some((t) => t.status === 'RUNNING')) {
       // A daemon died while trials ran: end what it left behind before re-running them.
       const killed = killOrphanedTrials(this.id);
@@ -170,8 +173,8 @@ export class ExperimentRunner implements TrainingServiceListener {
         this.createTrial(t.parameters, 'resume', t.attempt, t.id);
       } else if (t.status === 'SYS_CANCELED' && t.reason?.startsWith(INTERRUPTED) && !rerunOf.has(t.id)) {
         this.createTrial(t.parameters, 'resume', t.attempt, t.id);
-      } else if (t.status === 'WAITING' && !this.waiting.includes(t.id)) {
-        this.waiting.push(t.id);
+      } else if (t.status === 'WAITING') {
+        this.waiting.push(t);
       }
     }
     const status: ExperimentStatus = budgetState(this.config, this.countedTrials, this.record.activeMs).exhausted ? 'NO_MORE_TRIAL' : 'RUNNING';
@@ -191,7 +194,7 @@ export class ExperimentRunner implements TrainingServiceListener {
   /** Stops creating and running trials: running ones are killed and re-run on resume. */
   async stop(intent: 'stop' | 'shutdown' = 'stop'): Promise<void> {
     const rec = this.record;
-    if (rec.status === 'RUNNING' || rec.status === 'NO_MORE_TRIAL') {
+    if (isActiveExperiment(rec.status)) {
       this.closeSegment();
       this.setStatus('STOPPED', { endedAt: this.deps.clock(), error: intent === 'shutdown' ? 'the daemon shut down' : undefined });
     }
@@ -251,7 +254,7 @@ export class ExperimentRunner implements TrainingServiceListener {
   async killTrial(trialId: string): Promise<TrialRecord> {
     const t = this.mustGetTrial(trialId);
     if (t.status === 'WAITING') {
-      const idx = this.waiting.indexOf(trialId);
+      const idx = this.waiting.findIndex((w) => w.id === trialId);
       if (idx >= 0) this.waiting.splice(idx, 1);
       const done = this.deps.store.transitionTrial(trialId, 'WAITING', 'USER_CANCELED', { endedAt: this.deps.clock(), reason: 'killed by the user before it started' });
       if (done) this.trialChanged(done);
@@ -274,10 +277,8 @@ export class ExperimentRunner implements TrainingServiceListener {
 
   // ------------------------------------------------------------------ TrainingServiceListener
 
-  onStarted(trialId: string, info: { pid?: number; gpuIndices?: number[] }): void {
-    const r = this.running.get(trialId);
-    if (r) r.info = info;
-  }
+  /** Nothing to do: the trial became RUNNING (with its GPUs) when tryStart accepted it. */
+  onStarted(): void {}
 
   onMessage(trialId: string, message: TrialToDaemon): void {
     const r = this.running.get(trialId);
@@ -353,8 +354,7 @@ export class ExperimentRunner implements TrainingServiceListener {
 
   onPending(trialId: string, reason: string | undefined): void {
     // The trial is RUNNING from the daemon's point of view (submitted) but waits in a cluster queue.
-    const t = this.deps.store.getTrial(trialId);
-    if (!t) return;
+    if (!this.running.has(trialId)) return;
     this.appendTrialLog(trialId, reason ? `[nasctl] waiting in the cluster queue: ${reason}` : '[nasctl] left the cluster queue');
     this.pendingReasons.set(trialId, reason);
     if (!reason) this.pendingReasons.delete(trialId);
@@ -430,13 +430,10 @@ export class ExperimentRunner implements TrainingServiceListener {
   private startWaiting(): void {
     const service = this.service;
     if (!service) return;
+    const maxDurationMs = this.config.maxTrialDuration === undefined ? undefined : parseDuration(this.config.maxTrialDuration);
     while (this.waiting.length > 0 && this.running.size < this.config.trialConcurrency) {
-      const id = this.waiting[0]!;
-      const t = this.deps.store.getTrial(id);
-      if (!t || t.status !== 'WAITING') {
-        this.waiting.shift();
-        continue;
-      }
+      const t = this.waiting[0]!;
+      const id = t.id;
       const result = service.tryStart({
         experimentId: this.id,
         trialId: id,
@@ -447,7 +444,7 @@ export class ExperimentRunner implements TrainingServiceListener {
         cwd: this.config.trialCodeDirectory,
         gpuNumber: this.config.trialGpuNumber,
         env: this.config.trainingService.env,
-        maxDurationMs: this.config.maxTrialDuration === undefined ? undefined : parseDuration(this.config.maxTrialDuration),
+        maxDurationMs,
       });
       if (!result.started) {
         if (this.waitReason !== result.wait.message) {
@@ -457,8 +454,7 @@ export class ExperimentRunner implements TrainingServiceListener {
         return;
       }
       this.waiting.shift();
-      const entry: { hasFinal: boolean; info?: { gpuIndices?: number[] } } = { hasFinal: false };
-      this.running.set(id, entry);
+      this.running.set(id, { hasFinal: false });
       const started = this.deps.store.transitionTrial(id, 'WAITING', 'RUNNING', {
         startedAt: this.deps.clock(),
         ...(result.gpuIndices === undefined ? {} : { gpuIndices: result.gpuIndices }),
@@ -471,17 +467,12 @@ export class ExperimentRunner implements TrainingServiceListener {
   private createTrial(parameters: TrialParameters, source: ParameterSource, attempt: number, retryOf?: string): TrialRecord {
     const id = this.ids.next();
     const dir = trialDirOf(this.deps.dir, id);
-    try {
-      mkdirSync(dir); // the parent `trials/` exists (made in start()); non-recursive is much cheaper
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') mkdirSync(dir, { recursive: true });
-      else if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+    mkdirSync(dir); // `trials/` exists (made in start()); a non-recursive mkdir is much cheaper
     const t = this.deps.store.createTrial({ id, parameters, source, attempt, retryOf, createdAt: this.deps.clock(), trialDir: dir });
     if (source === 'tuner') this.countedTrials += 1;
     this.counts.WAITING += 1;
     this.history.add(t);
-    this.waiting.push(id);
+    this.waiting.push(t);
     this.deps.bus.publish({ experimentId: this.id, type: 'trial', trial: t });
     return t;
   }
@@ -581,10 +572,8 @@ export class ExperimentRunner implements TrainingServiceListener {
   }
 
   private appendTrialLog(trialId: string, line: string): void {
-    const t = this.deps.store.getTrial(trialId);
-    if (!t) return;
     try {
-      appendFileSync(`${t.trialDir}/trial.log`, `${new Date(this.deps.clock()).toISOString()} ${line}\n`);
+      appendFileSync(join(trialDirOf(this.deps.dir, trialId), 'trial.log'), `${new Date(this.deps.clock()).toISOString()} ${line}\n`);
     } catch (e) {
       this.deps.log(`cannot write trial.log of ${trialId}: ${errorText(e)}`);
     }

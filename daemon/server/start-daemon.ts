@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentService } from '../service/experiment-service';
 import { ExperimentManager } from '../manager/experiment-manager';
 import { builtinTuners } from '../../tuners/registry';
 import { createApiApp } from '../api/create-api-app';
+import { packageVersion } from '../api/package-version';
 import { attachLiveEvents } from '../live/attach-live-events';
 import { readDaemonInfo, writeDaemonInfo, removeDaemonInfo, isProcessAlive } from '../cli/daemon-info';
 import { ConflictError } from '../errors';
@@ -31,7 +31,6 @@ export interface StartDaemonOptions {
   resumeInterrupted?: boolean;
 }
 
-const VERSION: string = (require('../../../package.json') as { version: string }).version;
 
 /**
  * The composition root: builds the manager, REST API and live events, listens, and records
@@ -45,15 +44,16 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<DaemonHandl
     throw new ConflictError(`a nasctl daemon already serves ${opts.home} (pid ${existing.pid}, http://${existing.host}:${existing.port}); stop it with \`nasctl daemon stop\` or use another NASCTL_HOME`);
   }
   const token = randomBytes(24).toString('hex');
+  const version = packageVersion();
   const manager = new ExperimentManager({ home: opts.home, tuners: builtinTuners(), createTrainingService, log });
   const requireToken = !isLoopback(host);
-  const staticDir = join(__dirname, '..', '..', 'webui');
-  const app = createApiApp(manager, { token, requireToken, staticDir: existsSync(join(staticDir, 'index.html')) ? staticDir : undefined, log });
+  // The built web UI (dist/webui); without it the API app serves a placeholder page.
+  const app = createApiApp(manager, { token, requireToken, staticDir: join(__dirname, '..', '..', 'webui'), version, log });
   const server = createServer(app);
   const live = attachLiveEvents(server, manager, { token, requireToken });
   const port = await listen(server, host, opts.port ?? 8080);
-  writeDaemonInfo(opts.home, { pid: process.pid, host, port, token, startedAt: Date.now(), version: VERSION });
-  log(`nasctl daemon ${VERSION} serving ${opts.home} on http://${host}:${port}`);
+  writeDaemonInfo(opts.home, { pid: process.pid, host, port, token, startedAt: Date.now(), version });
+  log(`nasctl daemon ${version} serving ${opts.home} on http://${host}:${port}`);
   if (opts.resumeInterrupted !== false) {
     for (const id of manager.resumeInterrupted()) log(`resumed interrupted experiment ${id}`);
   }
@@ -67,9 +67,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<DaemonHandl
     close: () => {
       closing ??= (async () => {
         await manager.shutdown();
-        await new Promise<void>((resolve) => {
-          void live.close(() => resolve());
-        });
+        await live.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         removeDaemonInfo(opts.home, process.pid);
       })();

@@ -26,6 +26,8 @@ export interface ExperimentDetail extends ExperimentSummary {
   record: ExperimentRecord;
   /** Why waiting trials wait right now (concurrency, no free GPU, budget). */
   waitReasons: string[];
+  /** Lines trials wrote on the protocol channel that were not valid messages (since the daemon loaded it; each is in that trial's trial.log). */
+  malformedProtocolLines?: number;
 }
 
 export interface TrialDetail {

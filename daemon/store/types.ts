@@ -19,6 +19,11 @@ export function isFinished(status: TrialStatus): boolean {
   return status !== 'WAITING' && status !== 'RUNNING';
 }
 
+/** True while an experiment runs or finishes its last trials (RUNNING or NO_MORE_TRIAL). */
+export function isActiveExperiment(status: ExperimentStatus): boolean {
+  return status === 'RUNNING' || status === 'NO_MORE_TRIAL';
+}
+
 /**
  * RUNNING: trials are being created/run. NO_MORE_TRIAL: the budget or the tuner is exhausted,
  * running trials finish. DONE: all finished. STOPPED: stopped by the user (or daemon shutdown).

@@ -4,9 +4,9 @@ import { evolutionTunerFactory } from '../../tuners/evolution-tuner';
 import { createRng } from '../../tuners/rng';
 import { canonicalKey } from '../../tuners/space/canonical-key';
 import { sampleCandidate } from '../../tuners/space/sample';
-import type { Candidate, TrialView } from '../../tuners/tuner';
+import type { TrialView } from '../../tuners/tuner';
 import { runTunerContract } from './tuner-contract';
-import { driveTuner, fakeTrial } from './fake-trials';
+import { driveTuner, fakeTrial, hamming } from './fake-trials';
 import { sposSpace } from './contract-spaces';
 
 const small = { populationSize: 6, selectNum: 3, mutationNum: 2, crossoverNum: 2 };
@@ -14,10 +14,6 @@ runTunerContract(evolutionTunerFactory, {});
 runTunerContract(evolutionTunerFactory, small);
 runTunerContract(evolutionTunerFactory, { ...small, mode: 'generational' }, undefined, { mayWait: true });
 runTunerContract(evolutionTunerFactory, { ...small, mode: 'generational', selectFrom: 'current' }, undefined, { mayWait: true });
-
-function hamming(a: Candidate, b: Candidate): number {
-  return Object.keys(a).filter((k) => canonicalKey({ v: a[k] }) !== canonicalKey({ v: b[k] })).length;
-}
 
 /** n SUCCEEDED SPOS trials with metric = their sequence (so the last is the best when maximizing). */
 function rankedHistory(n: number): TrialView[] {

@@ -21,6 +21,11 @@ export function fakeMetric(c: Candidate): number {
   return h / 0x100000000;
 }
 
+/** Number of keys whose values differ between two candidates of the same space. */
+export function hamming(a: Candidate, b: Candidate): number {
+  return Object.keys(a).filter((k) => canonicalKey({ v: a[k] }) !== canonicalKey({ v: b[k] })).length;
+}
+
 /** How {@link driveTuner} plays the daemon. */
 export interface DriveOptions {
   seed: number;

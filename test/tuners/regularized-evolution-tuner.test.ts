@@ -2,19 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { regularizedEvolutionTunerFactory } from '../../tuners/regularized-evolution-tuner';
 import { createRng } from '../../tuners/rng';
-import { canonicalKey } from '../../tuners/space/canonical-key';
 import { sampleCandidate } from '../../tuners/space/sample';
 import type { Candidate, TrialView } from '../../tuners/tuner';
 import { runTunerContract } from './tuner-contract';
-import { fakeTrial } from './fake-trials';
+import { fakeTrial, hamming } from './fake-trials';
 import { sposSpace } from './contract-spaces';
 
 runTunerContract(regularizedEvolutionTunerFactory, {});
 runTunerContract(regularizedEvolutionTunerFactory, { populationSize: 5, sampleSize: 2 });
-
-function hamming(a: Candidate, b: Candidate): number {
-  return Object.keys(a).filter((k) => canonicalKey({ v: a[k] }) !== canonicalKey({ v: b[k] })).length;
-}
 
 describe('RegularizedEvolutionTuner', () => {
   const rng = createRng(5);

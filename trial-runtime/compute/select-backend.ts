@@ -202,8 +202,3 @@ function fixFor(choice: BackendChoice): string {
       return `Reinstall nasctl's dependencies (\`npm install\`), or unset ${BACKEND_ENV_VAR}.`;
   }
 }
-
-/** One-line description for the trial log (same as `info.description`). */
-export function describeBackend(info: BackendInfo): string {
-  return info.description;
-}

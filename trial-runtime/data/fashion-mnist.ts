@@ -95,12 +95,16 @@ export async function loadFashionMnistPackage(dir: string = fashionMnistPackageD
   const perClass: Uint8Array[] = [];
   const counts: number[] = [];
   const fileOf = (c: number): string => join(dir, `${c}.json`);
-  const read = (c: number): Promise<Buffer> =>
-    readFile(fileOf(c)).catch((err: unknown) => {
+  const read = (c: number): Promise<Buffer> => {
+    const p = readFile(fileOf(c)).catch((err: unknown) => {
       throw new DatasetError(fileOf(c), `${fileOf(c)}: cannot read the Fashion-MNIST class file; reinstall the fashion-mnist package`, {
         cause: err,
       });
     });
+    // The next file is read ahead; if an earlier one fails, its rejection must not crash the process.
+    p.catch(() => undefined);
+    return p;
+  };
   let next = read(0);
   for (let c = 0; c < 10; c++) {
     const buf = await next;
@@ -112,7 +116,6 @@ export async function loadFashionMnistPackage(dir: string = fashionMnistPackageD
     perClass.push(images);
     counts.push(count);
   }
-  next.catch(() => undefined);
   const trainCount = counts.reduce((a, n) => a + n - TEST_PER_CLASS, 0);
   const testCount = 10 * TEST_PER_CLASS;
   const train = { size: trainCount, images: new Uint8Array(trainCount * PIXELS), labels: new Uint8Array(trainCount) };

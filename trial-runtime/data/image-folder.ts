@@ -74,10 +74,14 @@ export async function decodeLabeledFiles(
   const len = imageSize * imageSize * 3;
   const images = new Uint8Array(files.length * len);
   const labels = numClasses > 256 ? new Uint16Array(files.length) : new Uint8Array(files.length);
-  const read = (i: number): Promise<Buffer> =>
-    readFile(files[i].file).catch((err: unknown) => {
+  const read = (i: number): Promise<Buffer> => {
+    const p = readFile(files[i].file).catch((err: unknown) => {
       throw new DatasetError(files[i].file, `${files[i].file}: cannot read the image file`, { cause: err });
     });
+    // Read ahead; if the current file fails to decode, this rejection must not crash the process.
+    p.catch(() => undefined);
+    return p;
+  };
   let next = files.length > 0 ? read(0) : undefined;
   for (let i = 0; i < files.length; i++) {
     const buf = await (next as Promise<Buffer>);

@@ -26,25 +26,16 @@ export function computeChannelStats(split: ImageSplit, shape: ImageShape): Chann
   const sumSq = new Float64Array(c);
   const images = split.images;
   const n = split.size * shape[0] * shape[1] * c;
-  if (c === 1) {
-    // Histogram first: exact and fast for the common grayscale case.
-    const hist = new Float64Array(256);
-    for (let i = 0; i < n; i++) hist[images[i]]++;
+  // A per-channel histogram first: exact (integer counts) and one cheap pass over the pixels.
+  const hist = new Float64Array(256 * c);
+  for (let i = 0; i < n; i += c) {
+    for (let ch = 0; ch < c; ch++) hist[ch * 256 + images[i + ch]]++;
+  }
+  for (let ch = 0; ch < c; ch++) {
     for (let v = 0; v < 256; v++) {
-      sum[0] += hist[v] * v;
-      sumSq[0] += hist[v] * v * v;
-    }
-  } else {
-    const hist = new Float64Array(256 * c);
-    for (let i = 0; i < n; i += c) {
-      for (let ch = 0; ch < c; ch++) hist[ch * 256 + images[i + ch]]++;
-    }
-    for (let ch = 0; ch < c; ch++) {
-      for (let v = 0; v < 256; v++) {
-        const k = hist[ch * 256 + v];
-        sum[ch] += k * v;
-        sumSq[ch] += k * v * v;
-      }
+      const k = hist[ch * 256 + v];
+      sum[ch] += k * v;
+      sumSq[ch] += k * v * v;
     }
   }
   const count = n / c;

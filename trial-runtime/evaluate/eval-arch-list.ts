@@ -7,8 +7,8 @@ import { ArchEvaluator, type ArchEvaluatorOptions, type EvaluatorDataOptions } f
 import { RolloutsWriter } from '../ranking/rollouts';
 import { archKey } from '../supernets/arch-key';
 
-/** One rollout record of `nasctl eval-arch --dump-rollouts`: an architecture scored with one checkpoint. */
-export interface RolloutRecord {
+/** One result of {@link evaluateArchList}: an architecture scored with one checkpoint (its rollout line carries the same). */
+export interface ArchListResult {
   /** Index of the architecture in the input list. */
   index: number;
   checkpoint: string;
@@ -40,44 +40,44 @@ export function readArchList(file: string): ArchInput[] {
 }
 
 /**
- * `nasctl eval-arch ARCHS --load CKPT [--load CKPT2 ...] --dump-rollouts OUT`: evaluates every
+ * `nasctl eval-arch CONFIG ARCHS --load CKPT [--load CKPT2 ...] --dump-rollouts OUT`: evaluates every
  * architecture with every checkpoint (each checkpoint loaded once, one after the other, in this
  * process), writing `out` in the rollouts format of trial-runtime/ranking/rollouts.ts (a header,
  * then one JSON line per (architecture, checkpoint) as it goes, so a long run can be followed and
  * an interrupted one keeps its results); `nasctl rank-eval OUT --gt GT` reads it. Returns the records. Throws
  * CheckpointError / DatasetError / ConfigError (an architecture outside the space names its index).
  */
-export async function evaluateArchList(archs: readonly ArchInput[], checkpoints: readonly string[], options: ArchEvaluatorOptions, out: string, data: EvaluatorDataOptions = {}, log: (line: string) => void = () => undefined): Promise<RolloutRecord[]> {
+export async function evaluateArchList(archs: readonly ArchInput[], checkpoints: readonly string[], options: ArchEvaluatorOptions, out: string, data: EvaluatorDataOptions = {}, log: (line: string) => void = () => undefined): Promise<ArchListResult[]> {
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  const records: RolloutRecord[] = [];
+  const records: ArchListResult[] = [];
   let writer: RolloutsWriter | undefined;
   try {
-  for (const ckpt of checkpoints) {
-    const ev = await ArchEvaluator.open(ckpt, options, data);
-    writer ??= new RolloutsWriter(out, { space: ev.checkpoint.manifest.space, evaluator: 'oneshot', metric: 'accuracy', higherIsBetter: true });
-    try {
-      for (let i = 0; i < archs.length; i++) {
-        let r;
-        try {
-          r = await ev.evaluate(archs[i] as ArchInput);
-        } catch (cause) {
-          if (cause instanceof ConfigError) throw new ConfigError(`archs[${i}]${cause.path}`, cause.message, { cause });
-          throw cause;
+    for (const ckpt of checkpoints) {
+      const ev = await ArchEvaluator.open(ckpt, options, data);
+      writer ??= new RolloutsWriter(out, { space: ev.checkpoint.manifest.space, evaluator: 'oneshot', metric: 'accuracy', higherIsBetter: true });
+      try {
+        for (let i = 0; i < archs.length; i++) {
+          let r;
+          try {
+            r = await ev.evaluate(archs[i] as ArchInput);
+          } catch (cause) {
+            if (cause instanceof ConfigError) throw new ConfigError(`archs[${i}]${cause.path}`, cause.message, { cause });
+            throw cause;
+          }
+          const rec: ArchListResult = { index: i, checkpoint: ev.checkpoint.dir, epoch: ev.checkpoint.manifest.epoch, arch: r.arch, accuracy: r.accuracy, accuracyBefore: r.accuracyBefore, loss: r.loss, flops: r.flops, params: r.params };
+          writer.append({
+            arch: archKey(ev.net, r.arch),
+            checkpoint: ev.checkpoint.dir,
+            score: r.accuracy,
+            metrics: { accuracy: r.accuracy, accuracyBefore: r.accuracyBefore, loss: r.loss, flops: r.flops, params: r.params, epoch: rec.epoch, index: i },
+          });
+          records.push(rec);
+          log(`[${i + 1}/${archs.length}] ${ev.checkpoint.dir}: accuracy ${r.accuracy.toFixed(4)}`);
         }
-        const rec: RolloutRecord = { index: i, checkpoint: ev.checkpoint.dir, epoch: ev.checkpoint.manifest.epoch, arch: r.arch, accuracy: r.accuracy, accuracyBefore: r.accuracyBefore, loss: r.loss, flops: r.flops, params: r.params };
-        writer.append({
-          arch: archKey(ev.net, r.arch),
-          checkpoint: ev.checkpoint.dir,
-          score: r.accuracy,
-          metrics: { accuracy: r.accuracy, accuracyBefore: r.accuracyBefore, loss: r.loss, flops: r.flops, params: r.params, epoch: rec.epoch, index: i },
-        });
-        records.push(rec);
-        log(`[${i + 1}/${archs.length}] ${ev.checkpoint.dir}: accuracy ${r.accuracy.toFixed(4)}`);
+      } finally {
+        ev.dispose();
       }
-    } finally {
-      ev.dispose();
     }
-  }
   } finally {
     writer?.close();
   }

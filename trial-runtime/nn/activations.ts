@@ -1,13 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** ReLU as a weightless layer (kept as a class so networks read like their PyTorch sources). */
-export class ReLU {
-  /** Call inside tf.tidy. */
-  apply<T extends tf.Tensor>(x: T): T {
-    return tf.relu(x);
-  }
-}
-
 /** Dropout active only in training; `rate` in [0, 1). Call inside tf.tidy. */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, training: boolean, seed?: number): T {
   if (!training || rate === 0) return x;

@@ -32,11 +32,6 @@ export abstract class Module {
     return child;
   }
 
-  /** Sub-modules in registration order. */
-  subModules(): readonly Module[] {
-    return this.children;
-  }
-
   /** This module and every descendant, depth first, parents before children. */
   *walk(): Generator<Module> {
     yield this;
@@ -54,11 +49,6 @@ export abstract class Module {
       this.built = true;
     }
     for (const c of this.children) c.build(scope);
-  }
-
-  /** Whether {@link build} ran on this module. */
-  isBuilt(): boolean {
-    return this.built;
   }
 
   /** Subclasses create their variables here with {@link addWeight}; default: none. */

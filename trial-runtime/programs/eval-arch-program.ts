@@ -12,7 +12,7 @@ import { computeChannelStats } from '../data/normalize';
 import { createSupernet, type SupernetOptions } from '../supernets/registry';
 import { archKey } from '../supernets/arch-key';
 import { RolloutsWriter } from '../ranking/rollouts';
-import { parseZeroShotSpec, ZERO_SHOT_SEEDS } from '../zeroshot/proxy-names';
+import { parseZeroShotSpec } from '../zeroshot/proxy-names';
 import { zeroShotScores } from '../zeroshot/zero-shot-scores';
 import { runProgram } from './program-errors';
 
@@ -101,7 +101,7 @@ export async function evalArch(argv: readonly string[], log: (line: string) => v
   try {
     const scores = zeroShotScores((seed) => createSupernet(space, { ...config.supernetOptions, seed, scope: `zeroshot-${seed}` }), archs, proxies, {
       batch,
-      seeds: config.seeds ?? ZERO_SHOT_SEEDS,
+      ...(config.seeds === undefined ? {} : { seeds: config.seeds }),
     });
     const keyNet = createSupernet(space, config.supernetOptions ?? {});
     const writer = new RolloutsWriter(out, { space, evaluator: values.evaluator, metric: proxies[0]!, higherIsBetter: true });

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../../daemon/errors';
 import { selectBackend } from '../compute/select-backend';
-import type { TrialParameters } from '../protocol/messages';
+import type { DatasetSpec } from '../data/load-dataset';
+import { TRIAL_ENV, type TrialParameters } from '../protocol/messages';
 import { TrialSdk } from '../sdk/trial-sdk';
 import { createSupernet, type SupernetOptions } from '../supernets/registry';
 import { ArchEvaluator, type ArchEvalResult, type ArchEvaluatorOptions } from '../evaluate/evaluate-arch';
@@ -13,6 +14,7 @@ import type { OptionKind } from './option-values';
 import { parseProgramArgs } from './parse-program-args';
 import { runProgram } from './program-errors';
 import { writeSearchSpaceIfRequested } from './ss-gen';
+import { datasetLimit } from './train-supernet';
 
 /** Options of the search trial (`--kebab-case` on the command line). */
 export interface EvalArchTrialOptions {
@@ -54,9 +56,10 @@ export function evaluatorOptions(o: EvalArchTrialOptions): ArchEvaluatorOptions 
 
 /** Opens the evaluator for the options (checkpoint loaded once; dataset overrides applied). */
 export function openEvaluator(o: EvalArchTrialOptions): Promise<ArchEvaluator> {
-  const dataset: Record<string, unknown> = {};
-  if (o.dataRoot !== undefined) dataset['root'] = o.dataRoot;
-  if (o.trainLimit !== undefined || o.valLimit !== undefined) dataset['limit'] = { ...(o.trainLimit !== undefined ? { train: o.trainLimit } : {}), ...(o.valLimit !== undefined ? { val: o.valLimit } : {}) };
+  const dataset: Partial<DatasetSpec> = {};
+  if (o.dataRoot !== undefined) dataset.root = o.dataRoot;
+  const limit = datasetLimit(o);
+  if (limit !== undefined) dataset.limit = limit;
   return ArchEvaluator.open(o.checkpoint, evaluatorOptions(o), { dataset });
 }
 
@@ -103,7 +106,7 @@ export async function main(argv: readonly string[], sdk: TrialSdk = new TrialSdk
   await runProgram('eval-arch-trial', async () => {
     const o = parseProgramArgs(argv, EVAL_ARCH_KINDS, EVAL_ARCH_DEFAULTS);
     if (o.checkpoint === '') throw new ConfigError('--checkpoint', 'is required: the folder of a supernet checkpoint (epoch_NNN, latest, or the training folder)');
-    if (process.env['NASCTL_GEN_SEARCH_SPACE']) {
+    if (process.env[TRIAL_ENV.genSearchSpace]) {
       const m = readCheckpoint(o.checkpoint).manifest;
       writeSearchSpaceIfRequested(createSupernet(m.space, m.supernetOptions as SupernetOptions));
       return;

@@ -1,14 +1,13 @@
 import { ConfigError } from '../../daemon/errors';
 import { selectBackend } from '../compute/select-backend';
 import { TrialSdk } from '../sdk/trial-sdk';
-import { createSupernet } from '../supernets/registry';
 import { readArchArgument } from './arch-argument';
 import type { OptionKind } from './option-values';
 import { parseProgramArgs } from './parse-program-args';
 import { runProgram } from './program-errors';
 import { writeSearchSpaceIfRequested } from './ss-gen';
 import { defaultProgress } from '../train/progress';
-import { TRAIN_SUPERNET_DEFAULTS, TRAIN_SUPERNET_KINDS, trainSupernet, type TrainSupernetDeps, type TrainSupernetOptions, type TrainSupernetResult } from './train-supernet';
+import { TRAIN_SUPERNET_DEFAULTS, TRAIN_SUPERNET_KINDS, dryRunSupernet, trainSupernet, type TrainSupernetDeps, type TrainSupernetOptions, type TrainSupernetResult } from './train-supernet';
 
 /** Options of `nasctl train-arch`: the supernet-training options plus the architecture. */
 export interface TrainArchOptions extends TrainSupernetOptions {
@@ -37,10 +36,7 @@ export function trainArch(o: TrainArchOptions, deps: Omit<TrainSupernetDeps, 'fi
 export async function main(argv: readonly string[], sdk: TrialSdk = new TrialSdk()): Promise<void> {
   await runProgram('train-arch', async () => {
     const o = parseProgramArgs(argv, TRAIN_ARCH_KINDS, TRAIN_ARCH_DEFAULTS);
-    if (process.env['NASCTL_GEN_SEARCH_SPACE']) {
-      writeSearchSpaceIfRequested(createSupernet(o.space, o.supernetOptions));
-      return;
-    }
+    if (writeSearchSpaceIfRequested(dryRunSupernet(o))) return;
     const backend = await selectBackend();
     process.stdout.write(backend.description + '\n');
     const r = await trainArch(o, {

@@ -9,7 +9,7 @@ import { TrialSdk } from '../sdk/trial-sdk';
 import { createSupernet, type SupernetOptions } from '../supernets/registry';
 import type { ArchInput, Supernet } from '../supernets/supernet';
 import { evaluateSplit } from '../evaluate/split-accuracy';
-import { readCheckpoint, restoreWeights, resolveCheckpointDir } from '../train/checkpoint';
+import { readCheckpoint, restoreWeights } from '../train/checkpoint';
 import type { LrScheduleKind } from '../train/lr-schedule';
 import { FixedPathSampler, FlopsBinPathSampler, UniformPathSampler, flopsFunction, type PathSampler } from '../train/path-sampler';
 import { defaultProgress, type ProgressSink } from '../train/progress';
@@ -118,13 +118,20 @@ export interface TrainSupernetResult {
   test?: { accuracy: number; loss: number; split: 'test' | 'val' };
 }
 
+/** The dataset `limit` of `--train-limit` / `--val-limit`; undefined when neither is given. */
+export function datasetLimit(o: { trainLimit?: number; valLimit?: number }): DatasetSpec['limit'] {
+  if (o.trainLimit === undefined && o.valLimit === undefined) return undefined;
+  return { ...(o.trainLimit !== undefined ? { train: o.trainLimit } : {}), ...(o.valLimit !== undefined ? { val: o.valLimit } : {}) };
+}
+
 /** The dataset spec of a training run (also stored in its checkpoints for evaluation). */
 export function datasetSpecOf(o: Pick<TrainSupernetOptions, 'dataset' | 'dataRoot' | 'dataManifest' | 'imageSize' | 'valFraction' | 'seed' | 'trainLimit' | 'valLimit'>): DatasetSpec {
   const spec: DatasetSpec = { name: o.dataset, valFraction: o.valFraction, seed: o.seed };
   if (o.dataRoot !== undefined) spec.root = path.resolve(o.dataRoot);
   if (o.dataManifest !== undefined) spec.manifest = path.resolve(o.dataManifest);
   if (o.imageSize !== undefined) spec.imageSize = o.imageSize;
-  if (o.trainLimit !== undefined || o.valLimit !== undefined) spec.limit = { ...(o.trainLimit !== undefined ? { train: o.trainLimit } : {}), ...(o.valLimit !== undefined ? { val: o.valLimit } : {}) };
+  const limit = datasetLimit(o);
+  if (limit !== undefined) spec.limit = limit;
   return spec;
 }
 
@@ -152,6 +159,16 @@ export function knownDatasetShape(name: string, imageSize?: number): { shape: [n
     default:
       return undefined;
   }
+}
+
+/**
+ * The supernet the options would train, built without reading the dataset (shape and classes from
+ * {@link knownDatasetShape}): what ss_gen dry mode writes. Throws ConfigError for an unknown space
+ * or bad options. Allocates no tensors.
+ */
+export function dryRunSupernet(o: Pick<TrainSupernetOptions, 'space' | 'supernetOptions' | 'dataset' | 'imageSize'>): Supernet {
+  const known = knownDatasetShape(o.dataset, o.imageSize);
+  return createSupernet(o.space, known ? supernetOptionsFor(o.space, o.supernetOptions, known.shape, known.numClasses) : o.supernetOptions);
 }
 
 /** Builds the path sampler the options ask for. Throws ConfigError for an unknown sampling or a missing window. */
@@ -191,7 +208,7 @@ export async function trainSupernet(o: TrainSupernetOptions, deps: TrainSupernet
   try {
     const resumeFrom = o.resume === 'auto' ? (fs.existsSync(path.join(checkpointDir, 'latest', 'manifest.json')) ? checkpointDir : undefined) : o.resume;
     if (resumeFrom !== undefined) {
-      const ckpt = readCheckpoint(resolveCheckpointDir(resumeFrom));
+      const ckpt = readCheckpoint(resumeFrom);
       restoreWeights(ckpt, net.root.namedWeights(), { space: o.space, supernetOptions: supernetOptions as Record<string, unknown> });
       trainer.resumeFrom(ckpt);
       log(`resumed from ${ckpt.dir} (epoch ${ckpt.manifest.epoch}, step ${ckpt.manifest.step})`);
@@ -213,9 +230,7 @@ export async function trainSupernet(o: TrainSupernetOptions, deps: TrainSupernet
 export async function main(argv: readonly string[], sdk: TrialSdk = new TrialSdk()): Promise<void> {
   await runProgram('train-supernet', async () => {
     let o = parseProgramArgs(argv, TRAIN_SUPERNET_KINDS, TRAIN_SUPERNET_DEFAULTS);
-    const known = knownDatasetShape(o.dataset, o.imageSize);
-    const dryOptions = known ? supernetOptionsFor(o.space, o.supernetOptions, known.shape, known.numClasses) : o.supernetOptions;
-    if (writeSearchSpaceIfRequested(createSupernet(o.space, dryOptions))) return;
+    if (writeSearchSpaceIfRequested(dryRunSupernet(o))) return;
     const params = await sdk.getNextParameters();
     if (params !== null) {
       const applied = applyParameters(o, TRAIN_SUPERNET_KINDS, params);

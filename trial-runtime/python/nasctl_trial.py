@@ -78,21 +78,15 @@ class _Client:
         if self.closed:
             raise ChannelError("nasctl channel is closed (no_more_trials was received)")
         data = (json.dumps(message, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
-        if self.channel_dir is not None:
-            # One write per line with O_APPEND: the daemon never reads half a line as a message.
-            fd = os.open(os.path.join(self.channel_dir, "messages.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            try:
-                view = memoryview(data)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-            finally:
-                os.close(fd)
+        if self.channel_dir is None:
+            _write_all(self.fd, data)
             return
-        view = memoryview(data)
-        while view:
-            written = os.write(self.fd, view)
-            view = view[written:]
+        # One write per line with O_APPEND: the daemon never reads half a line as a message.
+        fd = os.open(os.path.join(self.channel_dir, "messages.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
 
     def _receive_file(self):
         path = os.path.join(self.channel_dir, "parameters", "%d.json" % self.replies)
@@ -106,13 +100,7 @@ class _Client:
                 time.sleep(delay)  # polling: network file systems report no remote writes
                 delay = min(delay * 2, 0.1)
         self.replies += 1
-        try:
-            message = json.loads(text.decode("utf-8"))
-        except ValueError as error:
-            raise ChannelError("unreadable reply %s from the daemon: %s" % (path, error))
-        if not isinstance(message, dict) or message.get("type") not in ("parameters", "no_more_trials"):
-            raise ChannelError("unexpected reply %s from the daemon: %r" % (path, text[:200]))
-        return message
+        return _decode_reply(text, "reply %s" % path)
 
     def _receive(self):
         if self.channel_dir is not None:
@@ -122,13 +110,7 @@ class _Client:
             if newline >= 0:
                 line = self.buffer[:newline]
                 self.buffer = self.buffer[newline + 1:]
-                try:
-                    message = json.loads(line.decode("utf-8"))
-                except ValueError as error:
-                    raise ChannelError("unreadable message from the daemon: %s" % error)
-                if not isinstance(message, dict) or message.get("type") not in ("parameters", "no_more_trials"):
-                    raise ChannelError("unexpected message from the daemon: %r" % (line[:200],))
-                return message
+                return _decode_reply(line, "message")
             if len(self.buffer) > MAX_LINE_BYTES:
                 raise ChannelError("message from the daemon longer than %d bytes" % MAX_LINE_BYTES)
             chunk = os.read(self.fd, 65536)
@@ -193,11 +175,28 @@ class _Client:
         return self.env_trial_id if self.env_trial_id is not None else STANDALONE_ID
 
 
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _decode_reply(data, what):
+    """One daemon -> trial message from its bytes; ChannelError when it is not one."""
+    try:
+        message = json.loads(data.decode("utf-8"))
+    except ValueError as error:
+        raise ChannelError("unreadable %s from the daemon: %s" % (what, error))
+    if not isinstance(message, dict) or message.get("type") not in ("parameters", "no_more_trials"):
+        raise ChannelError("unexpected %s from the daemon: %r" % (what, data[:200]))
+    return message
+
+
 def _check_metric(value):
     if isinstance(value, bool):
         raise TypeError("metric value must be a number, not a bool")
     if isinstance(value, (int, float)):
-        value = float(value) if isinstance(value, float) else value
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError("metric value %r is not finite (JSON cannot carry NaN/Infinity)" % value)
         return value

@@ -1,5 +1,5 @@
-import { definedValue, isConstant, undefinedValue, type CriterionValue } from './criterion-value';
-import { bestFirstOrder, bestFirstRanks } from './rank-order';
+import { definedValue, type CriterionValue } from './criterion-value';
+import { topKRows } from './rank-order';
 
 /** Fractions k of BR@K / WR@K (ALGORITHMS.md §5). */
 export const BEST_WORST_RATIOS: readonly number[] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.2];
@@ -26,31 +26,28 @@ export interface BestWorstRankRow {
  * the reason. Throws RangeError when the lengths differ. Pure.
  */
 export function bestWorstRank(scores: ArrayLike<number>, truth: ArrayLike<number>, ratios: readonly number[] = BEST_WORST_RATIOS): BestWorstRankRow[] {
-  const n = scores.length;
-  if (truth.length !== n) throw new RangeError(`bestWorstRank: lists differ in length (${n} vs ${truth.length})`);
-  const predicted = bestFirstOrder(scores);
-  const gtRank = bestFirstRanks(truth);
-  const constant = n > 1 && isConstant(scores);
-  return ratios.map((ratio) => {
-    const k = Math.floor(n * ratio);
-    if (k < 1 || constant) {
-      const u = undefinedValue(constant ? 'the scores are constant: the predicted order is arbitrary' : `K = floor(${n} x ${ratio}) < 1`);
-      return { ratio, k, bestRank: u, bestRankRatio: u, worstRank: u, worstRankRatio: u };
-    }
-    let best = n;
-    let worst = -1;
-    for (const i of predicted.subarray(0, k)) {
-      const r = gtRank[i] as number;
-      if (r < best) best = r;
-      if (r > worst) worst = r;
-    }
-    return {
-      ratio,
-      k,
-      bestRank: definedValue(best + 1),
-      bestRankRatio: definedValue((best + 1) / n),
-      worstRank: definedValue(worst + 1),
-      worstRankRatio: definedValue((worst + 1) / n),
-    };
-  });
+  return topKRows(
+    'bestWorstRank',
+    scores,
+    truth,
+    ratios,
+    (ratio, k, { n, predicted, gtRank }) => {
+      let best = n;
+      let worst = -1;
+      for (const i of predicted.subarray(0, k)) {
+        const r = gtRank[i] as number;
+        if (r < best) best = r;
+        if (r > worst) worst = r;
+      }
+      return {
+        ratio,
+        k,
+        bestRank: definedValue(best + 1),
+        bestRankRatio: definedValue((best + 1) / n),
+        worstRank: definedValue(worst + 1),
+        worstRankRatio: definedValue((worst + 1) / n),
+      };
+    },
+    (ratio, k, u) => ({ ratio, k, bestRank: u, bestRankRatio: u, worstRank: u, worstRankRatio: u }),
+  );
 }

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BadRequestError, ConfigError, NasctlError } from '../../daemon/errors';
+import { BadRequestError, ConfigError } from '../../daemon/errors';
 import { formatGroundTruthCsv, formatGroundTruthJson, groundTruthArchs, readGroundTruthFile, type GroundTruth } from './ground-truth';
 import { importNb201Csv } from './nb201-ground-truth';
 import { importNdsRecords } from './nds-ground-truth';
-import type { ProgramIo } from './rank-eval-program';
+import { PROCESS_IO, type ProgramIo } from './rank-eval-program';
+import { runProgram } from '../programs/program-errors';
 
 /** Usage text of the ground-truth program. */
 export const GROUND_TRUTH_USAGE = `usage:
@@ -39,9 +40,9 @@ export function runGroundTruth(argv: readonly string[], io: ProgramIo): void {
   }
   const { values, positionals } = parsed;
   const [command, ...files] = positionals;
-  if (files.length === 0) throw new BadRequestError('/files', `'${command ?? ''}' needs an input file\n${GROUND_TRUTH_USAGE}`);
+  if (command !== 'list' && command !== 'import-nb201' && command !== 'import-nds') throw new BadRequestError('/command', `${command === undefined ? 'expected a command' : `unknown command '${command}'`}\n${GROUND_TRUTH_USAGE}`);
+  if (files.length === 0) throw new BadRequestError('/files', `'${command}' needs an input file\n${GROUND_TRUTH_USAGE}`);
   const out = values.out;
-  if (command !== 'list' && command !== 'import-nb201' && command !== 'import-nds') throw new BadRequestError('/command', `unknown command '${command}'\n${GROUND_TRUTH_USAGE}`);
   if (command === 'list') {
     const text = groundTruthArchs(readGroundTruthFile(files[0] as string)).join('\n') + '\n';
     if (out === undefined) io.stdout(text);
@@ -56,10 +57,10 @@ export function runGroundTruth(argv: readonly string[], io: ProgramIo): void {
     if (values.kind !== 'resnet' && values.kind !== 'resnexta') throw new BadRequestError('/kind', `--kind must be resnet or resnexta, got ${JSON.stringify(values.kind)}`);
     if (values.accuracy !== undefined && values.accuracy !== 'min' && values.accuracy !== 'last') throw new BadRequestError('/accuracy', `--accuracy must be min or last, got '${values.accuracy}'`);
     const inputs = files.map((f) => {
+      const text = readText(f);
       try {
-        return { where: f, records: JSON.parse(readText(f)) as unknown };
+        return { where: f, records: JSON.parse(text) as unknown };
       } catch (err) {
-        if (err instanceof NasctlError) throw err;
         throw new ConfigError('', `${f}: not valid JSON (${(err as Error).message})`, { cause: err });
       }
     });
@@ -68,16 +69,9 @@ export function runGroundTruth(argv: readonly string[], io: ProgramIo): void {
   io.stderr(`ground-truth: wrote ${out}\n`);
 }
 
-/** Process entry: exit 0 on success, 2 on bad input (message only), 1 on a bug (stack). */
-export function main(argv: readonly string[] = process.argv.slice(2)): number {
-  const io: ProgramIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
-  try {
-    runGroundTruth(argv, io);
-    return 0;
-  } catch (err) {
-    io.stderr(err instanceof NasctlError ? `ground-truth: error: ${err.message}\n` : `ground-truth: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return err instanceof NasctlError ? 2 : 1;
-  }
+/** Process entry: exit 0 on success, 2 on bad input (message only), 1 on a bug (stack); see runProgram. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  await runProgram('ground-truth', async () => runGroundTruth(argv, PROCESS_IO), async () => undefined);
 }
 
-if (require.main === module) process.exitCode = main();
+if (require.main === module) void main();

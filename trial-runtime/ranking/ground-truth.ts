@@ -35,11 +35,8 @@ export interface GroundTruth {
   records: GroundTruthRecord[];
 }
 
-function toNumber(raw: string): number {
-  const s = raw.trim();
-  if (s === '' || /^(nan|null|none|na)$/i.test(s)) return NaN;
-  return Number(s);
-}
+/** A CSV accuracy cell that means "unknown". */
+const MISSING_CELL = /^\s*(nan|null|none|na)?\s*$/i;
 
 /**
  * Parses the CSV form. `where` names the file in errors. Throws ConfigError (path `/header`) when
@@ -56,8 +53,9 @@ export function parseGroundTruthCsv(text: string, where: string, metric = 'accur
   }
   const records = rows.slice(1).map((row, i): GroundTruthRecord => {
     if (row.length !== header.length) throw new ConfigError(`/rows/${i}`, `${where}: data line ${i + 1} has ${row.length} cells, the header has ${header.length}; quote cells that contain commas`);
-    const accuracy = toNumber(row[accCol] as string);
-    if (Number.isNaN(accuracy) && !/^\s*(nan|null|none|na)?\s*$/i.test(row[accCol] as string)) {
+    const missing = MISSING_CELL.test(row[accCol] as string);
+    const accuracy = missing ? NaN : Number(row[accCol]);
+    if (Number.isNaN(accuracy) && !missing) {
       throw new ConfigError(`/rows/${i}/accuracy`, `${where}: data line ${i + 1}: accuracy '${row[accCol]}' is not a number`);
     }
     const rec: GroundTruthRecord = { arch: (row[archCol] as string).trim(), accuracy };

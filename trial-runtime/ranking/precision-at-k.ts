@@ -1,6 +1,6 @@
-import { definedValue, isConstant, undefinedValue, type CriterionValue } from './criterion-value';
+import { definedValue, type CriterionValue } from './criterion-value';
 import { kendallTauB } from './kendall-tau';
-import { bestFirstOrder, bestFirstRanks } from './rank-order';
+import { topKRows } from './rank-order';
 
 /** K ratios of P@top-K / P@bottom-K (ALGORITHMS.md §5). */
 export const PRECISION_RATIOS: readonly number[] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0];
@@ -29,27 +29,23 @@ export interface PrecisionAtKRow {
  * the reason. Throws RangeError when the lengths differ. Pure.
  */
 export function precisionAtK(scores: ArrayLike<number>, truth: ArrayLike<number>, ratios: readonly number[] = PRECISION_RATIOS): PrecisionAtKRow[] {
-  const n = scores.length;
-  if (truth.length !== n) throw new RangeError(`precisionAtK: lists differ in length (${n} vs ${truth.length})`);
-  const predicted = bestFirstOrder(scores);
-  const gtRank = bestFirstRanks(truth);
-  const constant = n > 1 && isConstant(scores);
-  return ratios.map((ratio) => {
-    const k = Math.floor(n * ratio);
-    if (k < 1 || constant) {
-      const reason = constant ? 'the scores are constant: the predicted order is arbitrary' : `K = floor(${n} x ${ratio}) < 1`;
-      const u = undefinedValue(reason);
-      return { ratio, k, top: u, bottom: u, kendallTop: u, kendallBottom: u };
-    }
-    const top = Array.from(predicted.subarray(0, k));
-    const bottom = Array.from(predicted.subarray(n - k));
-    const hitsTop = top.filter((i) => (gtRank[i] as number) < k).length;
-    const hitsBottom = bottom.filter((i) => (gtRank[i] as number) >= n - k).length;
-    const within = (idx: number[]): CriterionValue =>
-      kendallTauB(
-        idx.map((i) => scores[i] as number),
-        idx.map((i) => truth[i] as number),
-      );
-    return { ratio, k, top: definedValue(hitsTop / k), bottom: definedValue(hitsBottom / k), kendallTop: within(top), kendallBottom: within(bottom) };
-  });
+  const within = (idx: number[]): CriterionValue =>
+    kendallTauB(
+      idx.map((i) => scores[i] as number),
+      idx.map((i) => truth[i] as number),
+    );
+  return topKRows(
+    'precisionAtK',
+    scores,
+    truth,
+    ratios,
+    (ratio, k, { n, predicted, gtRank }) => {
+      const top = Array.from(predicted.subarray(0, k));
+      const bottom = Array.from(predicted.subarray(n - k));
+      const hitsTop = top.filter((i) => (gtRank[i] as number) < k).length;
+      const hitsBottom = bottom.filter((i) => (gtRank[i] as number) >= n - k).length;
+      return { ratio, k, top: definedValue(hitsTop / k), bottom: definedValue(hitsBottom / k), kendallTop: within(top), kendallBottom: within(bottom) };
+    },
+    (ratio, k, u) => ({ ratio, k, top: u, bottom: u, kendallTop: u, kendallBottom: u }),
+  );
 }

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BadRequestError, NasctlError } from '../../daemon/errors';
+import { BadRequestError } from '../../daemon/errors';
+import { runProgram } from '../programs/program-errors';
 import { readGroundTruthFile } from './ground-truth';
 import { rankEval, type RankStatistics } from './rank-eval';
 import { renderRankTable } from './rank-table';
@@ -33,6 +34,9 @@ export interface ProgramIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
+
+/** The process's stdout and stderr. */
+export const PROCESS_IO: ProgramIo = { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t) };
 
 /**
  * Runs `rank-eval` on `argv` (arguments after the program name): reads the rollouts and the
@@ -81,20 +85,9 @@ export function runRankEval(argv: readonly string[], io: ProgramIo): RankEvalRep
   return report;
 }
 
-/** Process entry: exit 0 on success, 2 on bad input (message only), 1 on a bug (stack). */
-export function main(argv: readonly string[] = process.argv.slice(2)): number {
-  const io: ProgramIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
-  try {
-    runRankEval(argv, io);
-    return 0;
-  } catch (err) {
-    if (err instanceof NasctlError) {
-      io.stderr(`rank-eval: error: ${err.message}\n`);
-      return 2;
-    }
-    io.stderr(`rank-eval: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return 1;
-  }
+/** Process entry: exit 0 on success, 2 on bad input (message only), 1 on a bug (stack); see runProgram. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  await runProgram('rank-eval', async () => void runRankEval(argv, PROCESS_IO), async () => undefined);
 }
 
-if (require.main === module) process.exitCode = main();
+if (require.main === module) void main();

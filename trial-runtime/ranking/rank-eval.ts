@@ -1,9 +1,9 @@
-import { bestWorstRank, BEST_WORST_RATIOS, type BestWorstRankRow } from './best-worst-rank';
+import { bestWorstRank, type BestWorstRankRow } from './best-worst-rank';
 import { definedValue, undefinedValue, type CriterionValue } from './criterion-value';
 import { joinScores, type JoinReport, type ScoredArch, type TruthArch } from './join-scores';
 import { kendallTauB } from './kendall-tau';
 import { pearson } from './pearson';
-import { precisionAtK, PRECISION_RATIOS, type PrecisionAtKRow } from './precision-at-k';
+import { precisionAtK, type PrecisionAtKRow } from './precision-at-k';
 import { spearman } from './spearman';
 
 /** Options of {@link rankEval}. */
@@ -14,7 +14,9 @@ export interface RankEvalOptions {
   metric?: string;
   /** Checkpoint or other label of this set of scores, copied to the result. */
   label?: string;
+  /** K ratios of P@K; default PRECISION_RATIOS. */
   precisionRatios?: readonly number[];
+  /** K ratios of BR/WR@K; default BEST_WORST_RATIOS. */
   bestWorstRatios?: readonly number[];
 }
 
@@ -58,8 +60,8 @@ export function rankEval(scores: readonly ScoredArch[], groundTruth: readonly Tr
     pearson: pearson(ranked, t),
     kendallTau: kendallTauB(ranked, t),
     spearmanRho: spearman(ranked, t),
-    precisionAtK: precisionAtK(ranked, t, options.precisionRatios ?? PRECISION_RATIOS),
-    bestWorstRank: bestWorstRank(ranked, t, options.bestWorstRatios ?? BEST_WORST_RATIOS),
+    precisionAtK: precisionAtK(ranked, t, options.precisionRatios),
+    bestWorstRank: bestWorstRank(ranked, t, options.bestWorstRatios),
   };
   if (options.label !== undefined) stats.label = options.label;
   return stats;

@@ -132,8 +132,9 @@ function readTensors(file: string, entries: TensorEntry[], expectedSha: string):
     throw new CheckpointError(file, `has ${buf.byteLength} bytes but the manifest describes ${expected} (truncated or corrupt)`);
   }
   if (sha256(buf) !== expectedSha) throw new CheckpointError(file, 'content does not match the sha256 in manifest.json (corrupt)');
+  // One aligned copy of the file (a Buffer's offset need not be a multiple of 4); entries are views into it.
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  return entries.map((e) => ({ name: e.name, shape: e.shape, values: all.slice(e.offset, e.offset + elementCount(e.shape)) }));
+  return entries.map((e) => ({ name: e.name, shape: e.shape, values: all.subarray(e.offset, e.offset + elementCount(e.shape)) }));
 }
 
 /**

@@ -52,9 +52,8 @@ export class UniformPathSampler implements PathSampler {
 export function flopsFunction(net: Supernet): (arch: number[]) => number {
   const model = net.costModel();
   if (model === undefined) return (arch) => net.cost(arch).flops;
-  const keys = Object.keys(net.searchSpace());
   const space = net.searchSpace();
-  const table = keys.map((k) => {
+  const table = Object.keys(space).map((k) => {
     const spec = space[k];
     const names = spec && (spec._type === 'choice' || spec._type === 'layer_choice') ? spec._value.map(String) : [];
     return names.map((name) => model.perChoice[k]?.[name]?.flops ?? 0);

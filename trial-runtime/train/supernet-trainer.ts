@@ -121,7 +121,7 @@ export class SupernetTrainer {
     private readonly options: TrainerOptions,
   ) {
     if (!(Number.isInteger(options.epochs) && options.epochs > 0)) throw new RangeError(`epochs must be a positive integer, got ${options.epochs}`);
-    this.sgd = new Sgd({ momentum: options.momentum ?? 0.9, nesterov: options.nesterov ?? false, weightDecay: options.weightDecay ?? 4e-5 });
+    this.sgd = new Sgd({ momentum: options.momentum, nesterov: options.nesterov, weightDecay: options.weightDecay });
     this.sampler = options.sampler ?? new UniformPathSampler(net.searchSpace());
     this.batcher = new Batcher(data.train, data.shape, { batchSize: options.batchSize, seed: options.seed, shuffle: true, dropLast: true, normalization: options.normalization, augment: options.augment ?? null });
     this.stepsPerEpoch = Math.min(this.batcher.batchesPerEpoch, options.maxStepsPerEpoch ?? Infinity);

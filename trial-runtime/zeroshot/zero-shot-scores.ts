@@ -1,5 +1,5 @@
 import { ConfigError } from '../../daemon/errors';
-import type { ArchInput, Supernet } from '../supernets/supernet';
+import type { ArchCost, ArchInput, Supernet } from '../supernets/supernet';
 import { fisher } from './fisher';
 import { gradientSaliency } from './gradient-saliency';
 import { grasp } from './grasp';
@@ -73,23 +73,25 @@ export function zeroShotScores(supernet: Supernet | SupernetForSeed, archs: read
   if (seeds.length === 0) throw new ConfigError('/seeds', 'give at least one initialization seed');
   const perSeed: Array<Partial<Record<ZeroShotProxy, number[]>>> = archs.map(() => ({}));
   const trained = proxies.filter((p) => p !== 'params' && p !== 'flops');
-  for (const seed of seeds) {
+  const wantsCost = proxies.includes('params') || proxies.includes('flops');
+  const costs: ArchCost[] = [];
+  seeds.forEach((seed, s) => {
     const net = typeof supernet === 'function' ? supernet(seed) : supernet;
     try {
       archs.forEach((arch, i) => {
         net.parseArch(arch);
+        if (s === 0 && wantsCost) costs[i] = net.cost(arch);
         const values = trained.length > 0 ? scoreOnce(net, arch, trained, options.batch) : {};
         for (const [p, v] of Object.entries(values) as Array<[ZeroShotProxy, number]>) ((perSeed[i] as Record<string, number[]>)[p] ??= []).push(v);
       });
     } finally {
       if (typeof supernet === 'function') net.dispose();
     }
-  }
-  const costNet = typeof supernet === 'function' ? supernet(seeds[0] as number) : supernet;
+  });
   return archs.map((arch, i) => {
     const runs = perSeed[i] as Partial<Record<ZeroShotProxy, number[]>>;
-    if (proxies.includes('params') || proxies.includes('flops')) {
-      const cost = costNet.cost(arch);
+    const cost = costs[i];
+    if (cost !== undefined) {
       if (proxies.includes('params')) runs.params = [cost.params];
       if (proxies.includes('flops')) runs.flops = [cost.flops];
     }

@@ -5,8 +5,7 @@ import type { ScoredTrial } from '../history-results';
 import type { Genome } from './operators';
 
 /** A scored trial with its genome. */
-export interface EncodedResult {
-  readonly scored: ScoredTrial;
+export interface EncodedResult extends ScoredTrial {
   readonly genome: Genome;
 }
 
@@ -19,7 +18,7 @@ export function encodeResults(scored: readonly ScoredTrial[], enc: Encoding, spa
   for (const s of scored) {
     if (isInSpace(s.trial.parameters, space) !== undefined) continue;
     try {
-      out.push({ scored: s, genome: enc.encode(s.trial.parameters) });
+      out.push({ trial: s.trial, fitness: s.fitness, genome: enc.encode(s.trial.parameters) });
     } catch {
       // not in this space: it cannot be a parent
     }

@@ -1,4 +1,4 @@
-import type { CostModel, SearchSpace } from '../search-space';
+import type { CostModel, ParameterSpec, SearchSpace } from '../search-space';
 import type { Candidate, CostLimits } from '../tuner';
 
 /** FLOPs and parameter count of one architecture under a {@link CostModel}. */
@@ -50,6 +50,20 @@ export function noLimits(limits: CostLimits): boolean {
   return limits.flopsMax === undefined && limits.flopsMin === undefined && limits.paramsMax === undefined;
 }
 
+/** The names a cost model may list for a parameter: its candidates (String(v) for a choice); none for numeric types. */
+function candidateNames(spec: ParameterSpec): readonly string[] {
+  switch (spec._type) {
+    case 'layer_choice':
+      return spec._value;
+    case 'input_choice':
+      return spec._value.candidates;
+    case 'choice':
+      return spec._value.map(String);
+    default:
+      return [];
+  }
+}
+
 /**
  * Checks that a cost model fits a space: every perChoice key is a parameter of the space and every
  * listed name is one of that parameter's candidates. Returns the first problem, or undefined.
@@ -62,11 +76,7 @@ export function costModelProblem(space: SearchSpace, costModel: CostModel): stri
   for (const [key, table] of Object.entries(costModel.perChoice ?? {})) {
     const spec = space[key];
     if (!spec) return `cost model: "${key}" is not a parameter of the search space; regenerate it with nasctl ss_gen`;
-    const names =
-      spec._type === 'layer_choice' ? spec._value
-      : spec._type === 'input_choice' ? spec._value.candidates
-      : spec._type === 'choice' ? spec._value.map(String)
-      : [];
+    const names = candidateNames(spec);
     for (const name of Object.keys(table)) {
       if (!names.includes(name)) return `cost model: "${key}" has no candidate "${name}"; regenerate it with nasctl ss_gen`;
     }
@@ -91,11 +101,7 @@ export function costBounds(space: SearchSpace, costModel: CostModel): CostBounds
   for (const [key, spec] of Object.entries(space)) {
     const table = costModel.perChoice[key];
     if (!table) continue;
-    const names =
-      spec._type === 'layer_choice' ? spec._value
-      : spec._type === 'input_choice' ? spec._value.candidates
-      : spec._type === 'choice' ? spec._value.map(String)
-      : [];
+    const names = candidateNames(spec);
     const k = spec._type === 'input_choice' ? spec._value.n_chosen : 1;
     for (const field of ['flops', 'params'] as const) {
       const vals = names.map((n) => table[n]?.[field] ?? 0).sort((a, b) => a - b);

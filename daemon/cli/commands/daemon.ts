@@ -1,3 +1,4 @@
+import { isActiveExperiment } from '../../store/types';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import { ApiClient, daemonUrl } from '../api-client';
@@ -44,9 +45,8 @@ Examples:
         return;
       }
       const client = new ApiClient(info);
-      const health = await client.health();
-      const experiments = await client.listExperiments();
-      const running = experiments.filter((e) => e.status === 'RUNNING' || e.status === 'NO_MORE_TRIAL').length;
+      const [health, experiments] = await Promise.all([client.health(), client.listExperiments()]);
+      const running = experiments.filter((e) => isActiveExperiment(e.status)).length;
       ctx.out(`daemon running: pid ${info.pid}, version ${health.version}, up ${formatDuration(Date.now() - info.startedAt)}`);
       ctx.out(`  address:     ${daemonUrl(info)}/`);
       ctx.out(`  home:        ${home}`);

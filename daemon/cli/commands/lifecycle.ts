@@ -1,9 +1,9 @@
+import { isActiveExperiment } from '../../store/types';
 import type { Command } from 'commander';
 import type { BudgetUpdate } from '../../config/experiment-config';
 import { BadRequestError } from '../../errors';
 import type { CliContext } from '../cli-context';
 import { durationText, positiveInt } from '../cli-args';
-import { daemonUrl } from '../api-client';
 import { experimentDetailLines } from '../print-experiment';
 import { runForeground } from '../foreground-run';
 
@@ -40,11 +40,10 @@ Examples:
 Example:
   $ nasctl view a1b2c3d4`)
     .action(async (id: string) => {
-      const info = ctx.daemon();
       const client = ctx.client();
       const d = await client.viewExperiment(id);
       for (const l of experimentDetailLines(d)) ctx.out(l);
-      ctx.out(`web UI: ${daemonUrl(info)}/`);
+      ctx.out(`web UI: ${client.baseUrl}/`);
     });
 
   program
@@ -59,7 +58,7 @@ Examples:
     .action(async (id: string | undefined, o: { all?: boolean }) => {
       if ((id === undefined) === !o.all) throw new BadRequestError('id', 'give an experiment id or --all (not both)');
       const client = ctx.client();
-      const ids = id !== undefined ? [id] : (await client.listExperiments()).filter((e) => e.status === 'RUNNING' || e.status === 'NO_MORE_TRIAL').map((e) => e.id);
+      const ids = id !== undefined ? [id] : (await client.listExperiments()).filter((e) => isActiveExperiment(e.status)).map((e) => e.id);
       if (ids.length === 0) ctx.out('no running experiments');
       for (const x of ids) {
         const d = await client.stopExperiment(x);

@@ -2,7 +2,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { Option, type Command } from 'commander';
 import type { TrialLogName } from '../../service/experiment-service';
 import type { CliContext } from '../cli-context';
-import { followLog } from '../log-follower';
+import { ApiClient } from '../api-client';
+import { followLog, readLogToEnd, type LogTarget } from '../log-follower';
 
 /** Registers `log trial`. Called once by main. */
 export function registerLogCommands(program: Command, ctx: CliContext): void {
@@ -21,24 +22,21 @@ Examples:
   $ nasctl log trial a1b2c3d4 Xk2a9 --stderr
   $ nasctl log trial a1b2c3d4 Xk2a9 --follow`)
     .action(async (id: string, trialId: string, o: { stderr?: boolean; file?: TrialLogName; follow?: boolean }) => {
-      const name: TrialLogName = o.file ?? (o.stderr ? 'stderr' : 'stdout');
       const daemon = ctx.daemon();
-      const client = ctx.client();
+      const target: LogTarget = {
+        client: new ApiClient(daemon),
+        experimentId: id,
+        trialId,
+        name: o.file ?? (o.stderr ? 'stderr' : 'stdout'),
+        write: (t) => { if (t) ctx.io.stdout(t); },
+      };
       if (!o.follow) {
         const decoder = new StringDecoder('utf8');
-        let offset = 0;
-        for (;;) {
-          const r = await client.readLog(id, trialId, name, offset);
-          if (r.text.length === 0 || r.nextOffset === offset) break;
-          ctx.io.stdout(decoder.write(r.text));
-          offset = r.nextOffset;
-        }
-        const rest = decoder.end();
-        if (rest) ctx.io.stdout(rest);
+        await readLogToEnd(target, 0, decoder);
+        target.write(decoder.end());
         return;
       }
-      const interrupted = ctx.deps.interrupted ? ctx.deps.interrupted() : new Promise<void>((resolve) => { process.once('SIGINT', () => resolve()); });
-      const status = await followLog({ client, daemon, experimentId: id, trialId, name, write: (t) => { if (t) ctx.io.stdout(t); }, interrupted });
+      const status = await followLog({ ...target, daemon, interrupted: ctx.interrupted() });
       if (status !== null) ctx.err(`trial ${trialId} ended: ${status}`);
     });
 }

@@ -3,9 +3,8 @@
  * `minIntervalMs`. The training service asks for a refresh only while a GPU job waits, so an
  * experiment without GPU jobs never runs nvidia-smi.
  */
-import { readFile } from 'node:fs/promises';
-import type { GpuState } from './gpu-allocator';
 import { queryGpus, type GpuQueryResult } from './nvidia-smi';
+import { readProcStat } from './process-group';
 
 /** What the monitor needs from its owner. */
 export interface GpuMonitorOptions {
@@ -19,13 +18,13 @@ export interface GpuMonitorOptions {
 }
 
 /** The latest usable view: GPU states, or the reason nvidia-smi could not give them. */
-export type GpuSnapshot = { ok: true; gpus: GpuState[] } | { ok: false; reason: string };
+export type GpuSnapshot = GpuQueryResult;
 
 /** One per training service. `dispose()` stops its timer. */
 export class GpuMonitor {
   private readonly options: GpuMonitorOptions;
   private readonly now: () => number;
-  private latest: GpuQueryResult | undefined;
+  private latest: GpuSnapshot | undefined;
   private takenAt = -Infinity;
   private lastQueryStart = -Infinity;
   private inFlight = false;
@@ -90,12 +89,6 @@ export class GpuMonitor {
 /** True if `pid` is one of `groups` or belongs to one of those process groups (Linux /proc). */
 async function isInGroups(pid: number, groups: ReadonlySet<number>): Promise<boolean> {
   if (groups.has(pid)) return true;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the ")" that closes the command name: state ppid pgrp ...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return groups.has(Number(fields[2]));
-  } catch {
-    return false;
-  }
+  const stat = await readProcStat(pid);
+  return stat !== undefined && groups.has(stat.pgrp);
 }

@@ -10,13 +10,14 @@ import type { LocalTrainingServiceConfig } from '../../config/experiment-config'
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
 import { encodeMessage } from '../../../trial-runtime/protocol/encode-message';
 import type { StartResult, TrainingService, TrainingServiceListener, TrialExit, TrialJob, WaitReason } from '../training-service';
-import { allocateGpus, type GpuAllocation } from './gpu-allocator';
+import { NOOP_LISTENER, parametersMessage } from '../service-common';
+import { allocateGpus, type GpuAllocation, type GpuAllocationInput, type GpuState } from './gpu-allocator';
 import { GpuMonitor, type GpuSnapshot } from './gpu-monitor';
 import { findShell } from './find-shell';
 import { readFileTail } from './file-tail';
 import { ReusePool } from './reuse-pool';
 import { buildTrialEnv } from './trial-env';
-import { TrialProcess, type ProcessExit } from './trial-process';
+import { TrialProcess, trialExitOf, type ProcessExit } from './trial-process';
 
 /** Constructor options. Only `config` is required. */
 export interface LocalTrainingServiceOptions {
@@ -44,14 +45,6 @@ interface SpawnedTrial {
   deadline: NodeJS.Timeout | undefined;
   ended: Promise<void>;
 }
-
-const NOOP_LISTENER: TrainingServiceListener = {
-  onStarted() {},
-  onMessage() {},
-  onMalformed() {},
-  onExit() {},
-  onCapacity() {},
-};
 
 const NO_MORE_TRIALS = encodeMessage({ type: 'no_more_trials' });
 
@@ -182,13 +175,7 @@ export class LocalTrainingService implements TrainingService {
     writeFile(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters)).catch((e: Error) =>
       this.log(`trial ${job.trialId}: cannot write parameters.json: ${e.message}`),
     );
-    const parametersLine = encodeMessage({
-      type: 'parameters',
-      trialId: job.trialId,
-      sequence: job.sequence,
-      parameters: job.parameters,
-      trialDir: job.trialDir,
-    });
+    const parametersLine = encodeMessage(parametersMessage(job));
     let answered = false;
     let resolveEnded!: () => void;
     const trial: SpawnedTrial = {
@@ -243,12 +230,7 @@ export class LocalTrainingService implements TrainingService {
     this.spawned.delete(trial.job.trialId);
     if (trial.process.pid !== undefined) this.ownGroups.delete(trial.process.pid);
     this.releaseGpus(trial.gpuIndices);
-    const result: TrialExit = { trialId: trial.job.trialId, cause: trial.cause ?? (exit.spawnError ? 'lost' : 'exited') };
-    if (exit.exitCode !== undefined) result.exitCode = exit.exitCode;
-    if (exit.signal !== undefined) result.signal = exit.signal;
-    if (stderrTail !== '') result.stderrTail = stderrTail;
-    if (exit.spawnError !== undefined) result.detail = exit.spawnError;
-    this.listener.onExit(result);
+    this.listener.onExit(trialExitOf(trial.job.trialId, exit, trial.cause, stderrTail));
   }
 
   private allocate(need: number): GpuAllocation {
@@ -272,8 +254,8 @@ export class LocalTrainingService implements TrainingService {
     return allocation;
   }
 
-  private allocateFrom(gpus: Parameters<typeof allocateGpus>[0]['gpus'], need: number): GpuAllocation {
-    const input: Parameters<typeof allocateGpus>[0] = {
+  private allocateFrom(gpus: readonly GpuState[], need: number): GpuAllocation {
+    const input: GpuAllocationInput = {
       gpus,
       trialsPerGpu: this.trialsPerGpu,
       maxTrialNumberPerGpu: this.config.maxTrialNumberPerGpu,

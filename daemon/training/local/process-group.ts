@@ -31,16 +31,25 @@ export async function groupHasLiveMembers(pgid: number): Promise<boolean> {
   }
   for (const entry of entries) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      // After the ")" closing the command name: state ppid pgrp ...
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-    } catch {
-      // exited meanwhile
-    }
+    const stat = await readProcStat(entry); // undefined: exited meanwhile
+    if (stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') return true;
   }
   return false;
+}
+
+/**
+ * State letter (R, S, Z, ...) and process-group id of process `pid`, from /proc/<pid>/stat;
+ * undefined when it cannot be read (the process is gone, or there is no /proc). Never throws.
+ */
+export async function readProcStat(pid: number | string): Promise<{ state: string; pgrp: number } | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // After the ")" closing the command name: state ppid pgrp ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, pgrp: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -53,16 +53,6 @@ export class ReusePool {
     };
   }
 
-  /** Number of live workers (busy, idle or starting). */
-  get size(): number {
-    return this.workers.size;
-  }
-
-  /** Live workers, for GPU accounting and process-group ownership. */
-  liveWorkers(): Iterable<ReuseWorker> {
-    return this.workers;
-  }
-
   /** True if `trialId` is assigned to a worker (running or about to be sent). */
   has(trialId: string): boolean {
     const worker = this.byTrial.get(trialId);

@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import { encodeMessage } from '../../../trial-runtime/protocol/encode-message';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
 import type { TrialExit, TrialJob, TrainingServiceListener } from '../training-service';
+import { parametersMessage } from '../service-common';
 import { readFileTail } from './file-tail';
-import { TrialProcess, type ProcessExit } from './trial-process';
+import { TrialProcess, trialExitOf, type ProcessExit } from './trial-process';
 
 /** What a worker needs from its pool. */
 export interface WorkerHost {
@@ -122,9 +123,7 @@ export class ReuseWorker {
     const job = this.job!;
     this.requestPending = false;
     this.sent = true;
-    this.process.send(
-      encodeMessage({ type: 'parameters', trialId: job.trialId, sequence: job.sequence, parameters: job.parameters, trialDir: job.trialDir }),
-    );
+    this.process.send(encodeMessage(parametersMessage(job)));
     if (job.maxDurationMs !== undefined) {
       this.deadline = setTimeout(() => void this.kill('timeout'), job.maxDurationMs);
     }
@@ -207,11 +206,9 @@ export class ReuseWorker {
     if (job !== undefined) {
       const stderrTail = await readFileTail(this.stderrPath);
       this.clearTrial();
-      const result: TrialExit = { trialId: job.trialId, cause: cause ?? (exit.spawnError ? 'lost' : 'exited'), stderrTail };
-      if (exit.exitCode !== undefined) result.exitCode = exit.exitCode;
-      if (exit.signal !== undefined) result.signal = exit.signal;
-      result.detail = exit.spawnError ?? `reuse worker ${this.id} ended during the trial (log: ${this.stdoutPath})`;
-      this.host.listener().onExit(result);
+      this.host.listener().onExit(
+        trialExitOf(job.trialId, exit, cause, stderrTail, `reuse worker ${this.id} ended during the trial (log: ${this.stdoutPath})`),
+      );
     } else if (exit.spawnError !== undefined || (exit.exitCode !== undefined && exit.exitCode !== 0)) {
       this.host.log(`reuse worker ${this.id} ended (${exit.spawnError ?? `exit code ${exit.exitCode}`}); see ${this.stderrPath}`);
     }

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { LineDecoder, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
+import type { TrialExit } from '../training-service';
 import { signalGroup, waitForGroupGone } from './process-group';
 
 /** How the process ended. */
@@ -18,6 +19,28 @@ export interface ProcessExit {
   signal?: string;
   /** Set when the process could not be started at all. */
   spawnError?: string;
+}
+
+/**
+ * How a trial ended, from how its process ended: `cause` when the service decided it (kill,
+ * timeout), else 'lost' when the process could not start and 'exited' otherwise. The spawn error
+ * (else `detail`) becomes the detail; an empty stderr tail is left out. Called by the spawn-mode
+ * service and by reuse workers.
+ */
+export function trialExitOf(
+  trialId: string,
+  exit: ProcessExit,
+  cause: TrialExit['cause'] | undefined,
+  stderrTail: string,
+  detail?: string,
+): TrialExit {
+  const result: TrialExit = { trialId, cause: cause ?? (exit.spawnError ? 'lost' : 'exited') };
+  if (exit.exitCode !== undefined) result.exitCode = exit.exitCode;
+  if (exit.signal !== undefined) result.signal = exit.signal;
+  if (stderrTail !== '') result.stderrTail = stderrTail;
+  const why = exit.spawnError ?? detail;
+  if (why !== undefined) result.detail = why;
+  return result;
 }
 
 /** Everything needed to start one process. */

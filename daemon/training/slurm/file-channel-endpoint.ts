@@ -7,7 +7,7 @@
  * The offset is saved in `messages.offset` after every read, so a daemon that restarts and
  * re-attaches continues where the previous one stopped instead of delivering metrics twice.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { LineDecoder, MAX_LINE_BYTES, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
@@ -124,25 +124,6 @@ export class FileChannelEndpoint {
     }
   }
 
-  /** Writes the reply to request number `seq` (0-based) atomically. Throws on a file-system error. */
-  reply(seq: number, message: DaemonToTrial): void {
-    writeReply(this.dir, seq, message);
-  }
-
-  /** How many replies exist (the number of requests answered so far); used when re-attaching. */
-  repliesWritten(): number {
-    try {
-      return readdirSync(path.join(this.dir, REPLIES_DIR)).filter((name) => /^\d+\.json$/.test(name)).length;
-    } catch {
-      return 0;
-    }
-  }
-
-  /** True when a file named `name` exists in the channel directory. */
-  has(name: string): boolean {
-    return existsSync(path.join(this.dir, name));
-  }
-
   /**
    * Final read, then stops watching. A trailing line without its newline is reported as
    * malformed (the trial ended without finishing it). Resolves when the watcher is closed.
@@ -193,7 +174,7 @@ export class FileChannelEndpoint {
 
 /**
  * Writes the reply to request `seq` of the channel in `dir` (temp file, then rename), creating
- * `parameters/` when needed. Used before submission (the first parameters) and by the endpoint.
+ * `parameters/` when needed. Called by the Slurm service (spawn mode) and its worker pool (reuse mode).
  * Throws on a file-system error.
  */
 export function writeReply(dir: string, seq: number, message: DaemonToTrial): void {

@@ -13,6 +13,11 @@ export const JOB_ID_FILE = 'slurm_job_id';
 /** Name of the generated batch script inside the job directory. */
 export const BATCH_SCRIPT = 'slurm-job.sh';
 
+/** Slurm job names of an experiment start with this (trials: + trial id; workers: + "w<n>"). */
+export function jobNamePrefix(experimentId: string): string {
+  return `nasctl-${experimentId}-`;
+}
+
 /** One submission: a spawn-mode trial or a reuse-mode worker. */
 export interface JobSpec {
   /** Slurm job name, e.g. nasctl-<experiment>-<trial>. */

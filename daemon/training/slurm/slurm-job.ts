@@ -10,7 +10,8 @@ import type { LineSink } from '../../../trial-runtime/protocol/line-decoder';
 import { FileChannelEndpoint } from './file-channel-endpoint';
 import type { SlurmCli } from './slurm-cli';
 import { BATCH_SCRIPT, buildSbatchArgs, EXIT_RECORD, JOB_ID_FILE, renderBatchScript, type JobSpec } from './slurm-job-script';
-import type { QueuedJob } from './slurm-records';
+import type { TrialExit } from '../training-service';
+import { exitFromEvidence, type FinalJobState, type QueuedJob } from './slurm-records';
 
 /** What a job needs from its service. */
 export interface SlurmJobHost extends LineSink {
@@ -74,11 +75,6 @@ export class SlurmJob {
     });
   }
 
-  /** The endpoint (undefined before submission finished). */
-  get endpoint(): FileChannelEndpoint | undefined {
-    return this.channel;
-  }
-
   /** Exit code the batch script recorded, or undefined when it has not (yet). */
   exitRecord(): number | undefined {
     try {
@@ -89,7 +85,22 @@ export class SlurmJob {
     }
   }
 
-  /** Records what squeue showed; returns true when the state or pending reason changed. */
+  /**
+   * How the trial it ran ended: 'lost' with `submitError` when it was never submitted, else what
+   * Slurm (`final`) and the exit record say, given what we did to it (`cause`); see exitFromEvidence.
+   */
+  trialExit(trialId: string, final: FinalJobState | undefined, cause: TrialExit['cause'] | undefined, submitError?: string): TrialExit {
+    if (submitError !== undefined) return { trialId, cause: 'lost', detail: submitError };
+    return exitFromEvidence(trialId, {
+      jobId: this.jobId ?? '?',
+      exitRecord: this.exitRecord(),
+      final,
+      killedByUs: cause === 'killed',
+      timedOut: cause === 'timeout',
+    });
+  }
+
+  /** Records what squeue showed; returns true when the state changed. */
   observe(queued: QueuedJob): boolean {
     const changed = queued.state !== this.lastState;
     this.lastState = queued.state;

@@ -5,22 +5,21 @@
  * Job status comes from `squeue` (then `sacct`/`scontrol` for how a job ended) at a backed-off
  * interval while jobs are outstanding, and from the exit record the batch script writes.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictError } from '../../errors';
 import type { SlurmTrainingServiceConfig } from '../../config/experiment-config';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
 import type { StartResult, TrainingService, TrainingServiceListener, TrialJob } from '../training-service';
 import { readFileTail } from '../local/file-tail';
+import { NOOP_LISTENER, parametersMessage } from '../service-common';
 import { BackoffPoller } from './backoff-poller';
 import { REPLIES_DIR, writeReply } from './file-channel-endpoint';
 import { SlurmCli } from './slurm-cli';
 import { SlurmJob, type SlurmJobHost } from './slurm-job';
-import { JOB_ID_FILE, protocolEnv, type JobSpec } from './slurm-job-script';
-import { NOOP_LISTENER, type SlurmTrainingServiceListener } from './slurm-listener';
-import { exitFromEvidence, isActiveState, pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
+import { JOB_ID_FILE, jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
+import { isActiveState, pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
 import { SlurmWorkerPool } from './slurm-worker-pool';
-import { existsSync } from 'node:fs';
 
 /** Constructor options. Only `config` is required. */
 export interface SlurmTrainingServiceOptions {
@@ -68,7 +67,7 @@ export class SlurmTrainingService implements TrainingService {
   private readonly config: SlurmTrainingServiceConfig;
   private readonly log: (line: string) => void;
   private readonly usePolling: boolean;
-  private listener: SlurmTrainingServiceListener = NOOP_LISTENER;
+  private listener: TrainingServiceListener = NOOP_LISTENER;
   private readonly spawned = new Map<string, SpawnedTrial>();
   /** Every job the poller follows. */
   private readonly outstanding = new Map<SlurmJob, JobOwner>();
@@ -106,7 +105,7 @@ export class SlurmTrainingService implements TrainingService {
     }
   }
 
-  /** Called once by the scheduler before the first `tryStart`. Accepts the optional `onPending`. */
+  /** Called once by the scheduler before the first `tryStart`. Its optional `onPending` hears Slurm's pending reasons. */
   setListener(listener: TrainingServiceListener): void {
     this.listener = listener;
   }
@@ -221,7 +220,7 @@ export class SlurmTrainingService implements TrainingService {
   // ------------------------------------------------------------------ spawn mode
 
   private startSpawned(job: TrialJob): void {
-    writeReply(job.trialDir, 0, { type: 'parameters', trialId: job.trialId, sequence: job.sequence, parameters: job.parameters, trialDir: job.trialDir });
+    writeReply(job.trialDir, 0, parametersMessage(job));
     const trial = this.newSpawnedTrial(job.trialId, job.trialDir, job.maxDurationMs);
     const spec: JobSpec = {
       name: `${jobNamePrefix(job.experimentId)}${job.trialId}`,
@@ -328,16 +327,7 @@ export class SlurmTrainingService implements TrainingService {
     this.outstanding.delete(trial.slurm);
     if (trial.deadline !== undefined) clearTimeout(trial.deadline);
     await trial.slurm.closeChannel();
-    const exit =
-      submitError !== undefined
-        ? { trialId: trial.trialId, cause: 'lost' as const, detail: submitError }
-        : exitFromEvidence(trial.trialId, {
-            jobId: trial.slurm.jobId ?? '?',
-            exitRecord: trial.slurm.exitRecord(),
-            final,
-            killedByUs: trial.cause === 'killed',
-            timedOut: trial.cause === 'timeout',
-          });
+    const exit = trial.slurm.trialExit(trial.trialId, final, trial.cause, submitError);
     if (!(exit.cause === 'exited' && exit.exitCode === 0)) {
       const tail = await readFileTail(path.join(trial.dir, 'stderr.log'));
       if (tail !== '') exit.stderrTail = tail;
@@ -404,11 +394,6 @@ export class SlurmTrainingService implements TrainingService {
     }
     return changed;
   }
-}
-
-/** Slurm job names of an experiment start with this (trials: + trial id; workers: + "w<n>"). */
-export function jobNamePrefix(experimentId: string): string {
-  return `nasctl-${experimentId}-`;
 }
 
 function countReplies(dir: string): number {

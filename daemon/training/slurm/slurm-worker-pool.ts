@@ -9,17 +9,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
-import type { TrialExit, TrialJob } from '../training-service';
+import type { TrainingServiceListener, TrialExit, TrialJob } from '../training-service';
+import { parametersMessage } from '../service-common';
 import { readFileTail } from '../local/file-tail';
 import { writeReply } from './file-channel-endpoint';
 import { SlurmJob, type SlurmJobHost } from './slurm-job';
-import { protocolEnv, type JobSpec } from './slurm-job-script';
-import type { SlurmTrainingServiceListener } from './slurm-listener';
-import { exitFromEvidence, pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
+import { jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
+import { pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
 
 /** What the pool needs from the service. */
 export interface SlurmWorkerPoolHost {
-  listener(): SlurmTrainingServiceListener;
+  listener(): TrainingServiceListener;
   log(line: string): void;
   idleMs: number;
   workersDir(job: TrialJob): string;
@@ -175,7 +175,7 @@ export class SlurmWorkerPool {
       onGone: (final) => void this.onGone(worker, final),
     });
     const spec: JobSpec = {
-      name: `nasctl-${job.experimentId}-w${id}`,
+      name: `${jobNamePrefix(job.experimentId)}w${id}`,
       dir,
       command: job.command,
       cwd: job.cwd,
@@ -201,7 +201,7 @@ export class SlurmWorkerPool {
     const reply = worker.repliesWritten++;
     worker.assignment = { job, reply, cause: undefined, deadline: undefined };
     this.byTrial.set(job.trialId, worker);
-    writeReply(worker.dir, reply, { type: 'parameters', trialId: job.trialId, sequence: job.sequence, parameters: job.parameters, trialDir: job.trialDir });
+    writeReply(worker.dir, reply, parametersMessage(job));
     const workerFile = `${path.join(worker.dir, 'stdout.log')}\n${path.join(worker.dir, 'stderr.log')}\n`;
     try {
       writeFileSync(path.join(job.trialDir, 'worker.txt'), workerFile);
@@ -295,16 +295,7 @@ export class SlurmWorkerPool {
       if (a.deadline !== undefined) clearTimeout(a.deadline);
       worker.assignment = undefined;
       this.byTrial.delete(a.job.trialId);
-      const exit: TrialExit =
-        submitError !== undefined
-          ? { trialId: a.job.trialId, cause: 'lost', detail: submitError }
-          : exitFromEvidence(a.job.trialId, {
-              jobId: worker.slurm.jobId ?? '?',
-              exitRecord: worker.slurm.exitRecord(),
-              final,
-              killedByUs: a.cause === 'killed',
-              timedOut: a.cause === 'timeout',
-            });
+      const exit = worker.slurm.trialExit(a.job.trialId, final, a.cause, submitError);
       if (exit.cause === 'exited') exit.detail = `reuse worker ${worker.id} ended during the trial${exit.detail ? `: ${exit.detail}` : ''} (log: ${path.join(worker.dir, 'stdout.log')})`;
       const tail = await readFileTail(path.join(worker.dir, 'stderr.log'));
       if (tail !== '') exit.stderrTail = tail;

@@ -210,6 +210,7 @@ describe('ExperimentManager (real store, real child processes)', () => {
     assert.equal(manager.metrics(id, t!.id).length, 2);
     const trialLog = readFileSync(manager.trialLogPath(id, t!.id, 'trial'), 'utf8');
     assert.match(trialLog, /malformed protocol line/);
+    assert.equal(manager.getExperiment(id).malformedProtocolLines, 2, 'both bad lines are counted');
   });
 
   it('assigns GPUs from nvidia-smi, records them on the trial, and says why trials wait', async () => {

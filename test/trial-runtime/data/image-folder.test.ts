@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetError } from '../../../trial-runtime/data/dataset-error';
+import { decodeLabeledFiles } from '../../../trial-runtime/data/image-folder';
 import { loadDataset } from '../../../trial-runtime/data/load-dataset';
 import { writeSubImageNetManifest } from '../../../trial-runtime/data/sub-imagenet';
 import { CLASS_COLORS, makeTempDir, writeImageFolder } from './fixtures';
@@ -56,6 +57,20 @@ test('imagenet-folder from a sub-ImageNet manifest', async () => {
     const ds = await loadDataset({ name: 'imagenet-folder', manifest, imageSize: 6 });
     assert.equal(ds.numClasses, 2);
     assert.deepEqual([ds.train.size, ds.val.size], [6, 4]);
+  } finally {
+    cleanup();
+  }
+});
+
+test('decodeLabeledFiles: a corrupt image is named even while the next (unreadable) file is being read ahead', async () => {
+  const { dir, cleanup } = makeTempDir('readahead');
+  try {
+    const corrupt = join(dir, 'a.jpg');
+    writeFileSync(corrupt, Buffer.from([0xff, 0xd8, 0xff, 0, 1, 2]));
+    const files = [{ file: corrupt, label: 0 }, { file: join(dir, 'missing.jpg'), label: 0 }];
+    await assert.rejects(decodeLabeledFiles(files, 4, 1, 1), (e: unknown) => e instanceof DatasetError && e.file === corrupt);
+    // Let the read-ahead of missing.jpg fail: an unhandled rejection would fail this test.
+    await new Promise<void>((resolve) => setTimeout(resolve, 50));
   } finally {
     cleanup();
   }

@@ -60,6 +60,11 @@ test('train-supernet dry mode writes the space of the supernet it would train, w
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), JSON.parse(JSON.stringify(generateSearchSpace('spos-cpu', { inputSize: 28, inChannels: 1, numClasses: 10 }))));
     assert.equal(fs.existsSync(path.join(dir, 'ckpt')), false);
+    // train-arch builds its supernet for the dataset's shape too (here CIFAR-10: 32x32x3).
+    const archOut = path.join(dir, 'arch-space.json');
+    const a = await runProgram('train-arch', ['--space', 'spos-cpu', '--dataset', 'cifar10'], standaloneEnv({ NASCTL_GEN_SEARCH_SPACE: archOut }), 30_000);
+    assert.equal(a.code, 0, a.stderr);
+    assert.deepEqual(JSON.parse(fs.readFileSync(archOut, 'utf8')), JSON.parse(JSON.stringify(generateSearchSpace('spos-cpu', { inputSize: 32, inChannels: 3, numClasses: 10 }))));
     const bad = await runProgram('train-supernet', ['--space', 'nope'], standaloneEnv({ NASCTL_GEN_SEARCH_SPACE: out }), 30_000);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown supernet space 'nope'/);

@@ -1,7 +1,7 @@
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../tf-core';
-import { explicitPad, inputGradPadding, splitPadding, type ConvGeometry } from './conv-geometry';
-import { cropSpatial, dilateWithZeros } from './spatial-ops';
+import type { ConvGeometry } from './conv-geometry';
+import { inputGradSource } from './spatial-ops';
 
 /**
  * dL/dx of a 2-D convolution through the backend's fast forward conv: the output gradient,
@@ -12,14 +12,8 @@ import { cropSpatial, dilateWithZeros } from './spatial-ops';
  */
 export function conv2dBackpropInputFast(tf: TfCore, dy: Tensor4D, filter: Tensor4D, g: ConvGeometry): Tensor4D {
   return tf.tidy(() => {
-    const dilated = dilateWithZeros(tf, dy, g.strideHeight, g.strideWidth);
-    const p = inputGradPadding(g);
-    // dilateWithZeros leaves stride-1 zero rows/columns at the end: count them as padding.
-    p.bottom -= g.strideHeight - 1;
-    p.right -= g.strideWidth - 1;
-    const { crop, pad } = splitPadding(p);
-    const src = cropSpatial(tf, dilated, crop);
+    const { src, pad } = inputGradSource(tf, dy, g);
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    return tf.conv2d(src, flipped as Tensor4D, 1, explicitPad(pad));
+    return tf.conv2d(src, flipped as Tensor4D, 1, pad);
   });
 }

@@ -1,7 +1,7 @@
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../tf-core';
-import { explicitPad, inputGradPadding, splitPadding, type ConvGeometry } from './conv-geometry';
-import { cropSpatial, dilateWithZeros } from './spatial-ops';
+import type { ConvGeometry } from './conv-geometry';
+import { inputGradSource } from './spatial-ops';
 
 /**
  * dL/dx of a depthwise convolution through the backend's fast forward depthwise conv: the output
@@ -13,16 +13,11 @@ import { cropSpatial, dilateWithZeros } from './spatial-ops';
 export function depthwiseBackpropInputFast(tf: TfCore, dy: Tensor4D, filter: Tensor4D, g: ConvGeometry): Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, c, m] = filter.shape;
-    const dilated = dilateWithZeros(tf, dy, g.strideHeight, g.strideWidth);
-    const p = inputGradPadding(g);
-    p.bottom -= g.strideHeight - 1;
-    p.right -= g.strideWidth - 1;
-    const { crop, pad } = splitPadding(p);
-    const src = cropSpatial(tf, dilated, crop);
+    const { src, pad } = inputGradSource(tf, dy, g);
     const flipped = tf.reverse(filter, [0, 1]);
-    if (m === 1) return tf.depthwiseConv2d(src, flipped, 1, explicitPad(pad));
+    if (m === 1) return tf.depthwiseConv2d(src, flipped, 1, pad);
     const perChannel = tf.reshape(flipped, [kh, kw, c * m, 1]);
-    const y = tf.depthwiseConv2d(src, perChannel as Tensor4D, 1, explicitPad(pad));
+    const y = tf.depthwiseConv2d(src, perChannel as Tensor4D, 1, pad);
     const [n, h, w] = y.shape;
     return tf.sum(tf.reshape(y, [n, h, w, c, m]), 4);
   });

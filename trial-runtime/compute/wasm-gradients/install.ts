@@ -36,65 +36,64 @@ export interface InstalledKernels {
   uninstall(): void;
 }
 
-/** `native` is the kernel wasm had before (undefined when it had none). */
-type Compute = (tf: TfCore, inputs: NamedTensorInfoMap, attrs: NamedAttrMap, native: KernelConfig | undefined) => Tensor;
-
-function anyTensorArg(tf: TfCore, inputs: NamedTensorInfoMap, name: string, kernel: string): Tensor {
-  const info: TensorInfo | undefined = inputs[name];
-  if (!(info instanceof tf.Tensor)) {
-    throw new Error(`nasctl ${kernel} kernel: input '${name}' must be a tensor made by tfjs-core`);
-  }
-  return info;
+/** A kernel's tensor inputs by name; errors name the kernel and the input. */
+interface KernelArgs {
+  tensor(name: string): Tensor;
+  tensor4d(name: string): Tensor4D;
 }
 
-function tensorArg(tf: TfCore, inputs: NamedTensorInfoMap, name: string, kernel: string): Tensor4D {
-  const t = anyTensorArg(tf, inputs, name, kernel);
-  if (t.rank !== 4) throw new Error(`nasctl ${kernel} kernel: input '${name}' must be rank 4, got [${t.shape.join(', ')}]`);
-  return t as Tensor4D;
+/** `native` is the kernel wasm had before (undefined when it had none). */
+type Compute = (tf: TfCore, args: KernelArgs, attrs: NamedAttrMap, native: KernelConfig | undefined) => Tensor;
+
+function kernelArgs(tf: TfCore, inputs: NamedTensorInfoMap, kernel: string): KernelArgs {
+  const tensor = (name: string): Tensor => {
+    const info: TensorInfo | undefined = inputs[name];
+    if (!(info instanceof tf.Tensor)) {
+      throw new Error(`nasctl ${kernel} kernel: input '${name}' must be a tensor made by tfjs-core`);
+    }
+    return info;
+  };
+  const tensor4d = (name: string): Tensor4D => {
+    const t = tensor(name);
+    if (t.rank !== 4) throw new Error(`nasctl ${kernel} kernel: input '${name}' must be rank 4, got [${t.shape.join(', ')}]`);
+    return t as Tensor4D;
+  };
+  return { tensor, tensor4d };
 }
 
 const COMPUTE: Record<string, Compute> = {
-  Conv2DBackpropInput: (tf, inputs, attrs) => {
+  Conv2DBackpropInput: (tf, args, attrs) => {
     const a = attrs as unknown as Conv2DBackpropInputAttrs;
-    const dy = tensorArg(tf, inputs, 'dy', 'Conv2DBackpropInput');
-    const filter = tensorArg(tf, inputs, 'filter', 'Conv2DBackpropInput');
+    const filter = args.tensor4d('filter');
     const g = convGeometry(tf, a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, false, 1, a.dataFormat);
-    return conv2dBackpropInputFast(tf, dy, filter, g);
+    return conv2dBackpropInputFast(tf, args.tensor4d('dy'), filter, g);
   },
-  Conv2DBackpropFilter: (tf, inputs, attrs) => {
+  Conv2DBackpropFilter: (tf, args, attrs) => {
     const a = attrs as unknown as Conv2DBackpropFilterAttrs;
-    const x = tensorArg(tf, inputs, 'x', 'Conv2DBackpropFilter');
-    const dy = tensorArg(tf, inputs, 'dy', 'Conv2DBackpropFilter');
+    const x = args.tensor4d('x');
     const g = convGeometry(tf, x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode, false, 1, a.dataFormat);
-    return conv2dBackpropFilterFast(tf, x, dy, g);
+    return conv2dBackpropFilterFast(tf, x, args.tensor4d('dy'), g);
   },
-  DepthwiseConv2dNativeBackpropInput: (tf, inputs, attrs) => {
+  DepthwiseConv2dNativeBackpropInput: (tf, args, attrs) => {
     const a = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-    const dy = tensorArg(tf, inputs, 'dy', 'DepthwiseConv2dNativeBackpropInput');
-    const filter = tensorArg(tf, inputs, 'filter', 'DepthwiseConv2dNativeBackpropInput');
+    const filter = args.tensor4d('filter');
     const g = convGeometry(tf, a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
-    return depthwiseBackpropInputFast(tf, dy, filter, g);
+    return depthwiseBackpropInputFast(tf, args.tensor4d('dy'), filter, g);
   },
-  DepthwiseConv2dNativeBackpropFilter: (tf, inputs, attrs) => {
+  DepthwiseConv2dNativeBackpropFilter: (tf, args, attrs) => {
     const a = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-    const x = tensorArg(tf, inputs, 'x', 'DepthwiseConv2dNativeBackpropFilter');
-    const dy = tensorArg(tf, inputs, 'dy', 'DepthwiseConv2dNativeBackpropFilter');
+    const x = args.tensor4d('x');
     const g = convGeometry(tf, x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
-    return depthwiseBackpropFilterFast(tf, x, dy, g, a.filterShape[3]);
+    return depthwiseBackpropFilterFast(tf, x, args.tensor4d('dy'), g, a.filterShape[3]);
   },
-  UnsortedSegmentSum: (tf, inputs, attrs) => {
+  UnsortedSegmentSum: (tf, args, attrs) => {
     const a = attrs as unknown as UnsortedSegmentSumAttrs;
-    const x = anyTensorArg(tf, inputs, 'x', 'UnsortedSegmentSum');
-    const ids = anyTensorArg(tf, inputs, 'segmentIds', 'UnsortedSegmentSum');
-    return unsortedSegmentSumFast(tf, x, ids, a.numSegments);
+    return unsortedSegmentSumFast(tf, args.tensor('x'), args.tensor('segmentIds'), a.numSegments);
   },
-  MaxPoolGrad: (tf, inputs, attrs, native) => {
+  MaxPoolGrad: (tf, args, attrs, native) => {
     if (native === undefined) throw new Error('nasctl MaxPoolGrad kernel: wasm has no MaxPoolGrad to wrap');
     const a = attrs as unknown as MaxPoolGradAttrs;
-    const dy = tensorArg(tf, inputs, 'dy', 'MaxPoolGrad');
-    const input = tensorArg(tf, inputs, 'input', 'MaxPoolGrad');
-    const output = tensorArg(tf, inputs, 'output', 'MaxPoolGrad');
-    return maxPoolGradFixed(tf, native, dy, input, output, a);
+    return maxPoolGradFixed(tf, native, args.tensor4d('dy'), args.tensor4d('input'), args.tensor4d('output'), a);
   },
 };
 
@@ -110,9 +109,10 @@ function isOurs(config: KernelConfig | undefined): boolean {
  * before training. Registers for backend 'wasm' the gradient kernels it lacks
  * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput/Filter, and UnsortedSegmentSum for
  * the gradient of gather) and replaces its naive Conv2DBackpropInput and its MaxPoolGrad (wrong
- * with padding), all computed through wasm's fast forward convolutions. Idempotent: a second
- * call changes nothing. Kernels run tfjs ops inside the engine (a composite kernel returning a
- * Tensor, which tfjs-core supports). Throws nothing for a healthy tfjs-core 4.x.
+ * for windows whose values are all negative); the convolution gradients run on wasm's fast
+ * forward convolutions. Idempotent: a second call changes nothing. Kernels run tfjs ops inside
+ * the engine (a composite kernel returning a Tensor, which tfjs-core supports). Throws nothing for
+ * a healthy tfjs-core 4.x.
  */
 export function installWasmTrainingKernels(tf: TfCore): InstalledKernels {
   const added: string[] = [];
@@ -124,7 +124,7 @@ export function installWasmTrainingKernels(tf: TfCore): InstalledKernels {
     const compute = COMPUTE[name] as Compute;
     const kernelFunc = Object.assign(
       ({ inputs, attrs }: { inputs: NamedTensorInfoMap; attrs?: NamedAttrMap }): TensorInfo =>
-        compute(tf, inputs, attrs ?? {}, existing),
+        compute(tf, kernelArgs(tf, inputs, name), attrs ?? {}, existing),
       { [NASCTL_KERNEL]: true },
     );
     if (existing !== undefined) {

@@ -1,6 +1,6 @@
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../tf-core';
-import type { Padding2D } from './conv-geometry';
+import { explicitPad, inputGradPadding, splitPadding, type ConvGeometry, type Padding2D } from './conv-geometry';
 
 /**
  * Cuts `crop` rows/columns off the spatial borders of an NHWC tensor (a copy only when something
@@ -30,6 +30,26 @@ export function dilateWithZeros(tf: TfCore, x: Tensor4D, sh: number, sw: number)
     [0, 0],
   ]);
   return tf.reshape(padded, [n, h * sh, w * sw, c]);
+}
+
+/**
+ * The source of an input-gradient correlation, shared by the conv and depthwise backward-input
+ * kernels: `dy` dilated by the stride and cropped where `inputGradPadding` is negative, plus the
+ * non-negative padding (explicit form) left for the stride-1 correlation with the flipped filter.
+ * Call inside a tidy.
+ */
+export function inputGradSource(
+  tf: TfCore,
+  dy: Tensor4D,
+  g: ConvGeometry,
+): { src: Tensor4D; pad: ReturnType<typeof explicitPad> } {
+  const dilated = dilateWithZeros(tf, dy, g.strideHeight, g.strideWidth);
+  const p = inputGradPadding(g);
+  // dilateWithZeros leaves stride-1 zero rows/columns at the end: count them as padding.
+  p.bottom -= g.strideHeight - 1;
+  p.right -= g.strideWidth - 1;
+  const { crop, pad } = splitPadding(p);
+  return { src: cropSpatial(tf, dilated, crop), pad: explicitPad(pad) };
 }
 
 /**

@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../../../daemon/errors';
-import type { SearchSpace } from '../../../tuners/search-space';
-import { createRng } from '../../../tuners/rng';
-import { Module } from '../../nn/module';
+import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
-import { indicesToParameters, parseIndexArch } from '../arch-parsing';
-import type { ArchCost, ArchInput, ForwardOptions, Supernet } from '../supernet';
+import { parseIndexArch } from '../arch-parsing';
+import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
+import { SupernetBase } from '../supernet-base';
 import { DartsCell } from './darts-cell';
 import { dartsCost, reductionLayers, type DartsShape } from './darts-cost';
 import { dartsSearchSpace, decodeDarts, encodeDarts, formatDartsGenotype, parseDartsGenotype, type DartsGenotype } from './darts-genotype';
@@ -29,15 +28,6 @@ export interface DartsOptions {
   scope?: string;
 }
 
-class Root extends Module {
-  constructor() {
-    super('');
-  }
-  add<M extends Module>(m: M): M {
-    return this.register(m);
-  }
-}
-
 /**
  * The DARTS / NAS-Bench-301 cell space as a weight-sharing supernet: stem conv 3x3 + BN, `layers`
  * cells (reduction cells double the channels and halve the resolution), GAP, linear. Every cell
@@ -45,17 +35,11 @@ class Root extends Module {
  * reduction genotype (two (op, input) pairs per node). Architectures also accept DARTS genotype
  * strings. No auxiliary head, no drop path.
  */
-export class DartsSupernet implements Supernet {
-  readonly name = 'darts';
-  readonly inputShape: readonly [number, number, number];
-  readonly numClasses: number;
-  readonly root: Module;
-  private readonly scope: string;
+export class DartsSupernet extends SupernetBase {
   private readonly shape: DartsShape;
   private readonly stem: { conv: Conv2d; bn: BatchNorm };
   private readonly cells: DartsCell[] = [];
   private readonly fc: Linear;
-  private readonly space: SearchSpace = dartsSearchSpace();
 
   /** Builds the module tree (no weights yet). Throws ConfigError for bad options. */
   constructor(options: DartsOptions = {}) {
@@ -65,19 +49,14 @@ export class DartsSupernet implements Supernet {
     if (!Number.isInteger(C) || C <= 0 || C % 2 !== 0) throw new ConfigError('/channels', `must be a positive even integer, got ${C}`);
     if (!Number.isInteger(layers) || layers < 3) throw new ConfigError('/layers', `must be an integer >= 3 (two reduction cells), got ${layers}`);
     if (!Number.isInteger(inputSize) || inputSize < 4 || inputSize % 4 !== 0) throw new ConfigError('/inputSize', `must be a multiple of 4 (two factorized reductions), got ${inputSize}`);
-    this.shape = { channels: C, layers, stemMultiplier: options.stemMultiplier ?? 3, inputSize, inChannels: options.inChannels ?? 3, numClasses: options.numClasses ?? 10 };
-    this.numClasses = this.shape.numClasses;
-    this.inputShape = [inputSize, inputSize, this.shape.inChannels];
-    const seed = options.seed ?? 0;
-    this.scope = options.scope ?? `darts-${seed}`;
-    const rng = createRng(seed);
-    const seeds = (): number => rng.int(2 ** 31 - 1);
-    const root = new Root();
-    this.root = root;
-    const cStem = this.shape.stemMultiplier * C;
+    const shape: DartsShape = { channels: C, layers, stemMultiplier: options.stemMultiplier ?? 3, inputSize, inChannels: options.inChannels ?? 3, numClasses: options.numClasses ?? 10 };
+    super({ name: 'darts', inputShape: [inputSize, inputSize, shape.inChannels], numClasses: shape.numClasses, space: dartsSearchSpace(), seed: options.seed, scope: options.scope });
+    this.shape = shape;
+    const seeds = this.seeds;
+    const cStem = shape.stemMultiplier * C;
     this.stem = {
-      conv: root.add(new Conv2d('stem.conv', { inChannels: this.shape.inChannels, outChannels: cStem, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * cStem)), seed: seeds() } })),
-      bn: root.add(new BatchNorm('stem.bn', { channels: cStem })),
+      conv: this.add(new Conv2d('stem.conv', { inChannels: shape.inChannels, outChannels: cStem, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * cStem)), seed: seeds() } })),
+      bn: this.add(new BatchNorm('stem.bn', { channels: cStem })),
     };
     let [cPrevPrev, cPrev, c] = [cStem, cStem, C];
     let reductionPrev = false;
@@ -85,24 +64,16 @@ export class DartsSupernet implements Supernet {
     for (let i = 0; i < layers; i++) {
       const reduction = reductions.includes(i);
       if (reduction) c *= 2;
-      this.cells.push(root.add(new DartsCell(`cells.${i}`, { cPrevPrev, cPrev, c, reduction, reductionPrev }, seeds)));
+      this.cells.push(this.add(new DartsCell(`cells.${i}`, { cPrevPrev, cPrev, c, reduction, reductionPrev }, seeds)));
       [cPrevPrev, cPrev] = [cPrev, 4 * c];
       reductionPrev = reduction;
     }
-    this.fc = root.add(new Linear('classifier', { inFeatures: cPrev, outFeatures: this.numClasses }));
+    this.fc = this.add(new Linear('classifier', { inFeatures: cPrev, outFeatures: shape.numClasses, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
   }
 
-  searchSpace(): SearchSpace {
-    return structuredClone(this.space);
-  }
-
-  /** NNI parameters, canonical indices, or a DARTS genotype string. */
-  parseArch(arch: ArchInput): number[] {
-    return typeof arch === 'string' ? parseIndexArch(this.space, encodeDarts(parseDartsGenotype(arch))) : parseIndexArch(this.space, arch);
-  }
-
-  toParameters(arch: ArchInput): Record<string, unknown> {
-    return indicesToParameters(this.space, this.parseArch(arch));
+  /** A DARTS genotype string (`Genotype(normal=[...], ...)`), checked against the space. */
+  protected parseArchString(s: string): number[] {
+    return parseIndexArch(this.space, encodeDarts(parseDartsGenotype(s)));
   }
 
   /** The decoded genotype of any accepted architecture form. */
@@ -122,10 +93,6 @@ export class DartsSupernet implements Supernet {
   /** Not additive (a reduction-cell op's cost depends on its input): use {@link cost}. */
   costModel(): undefined {
     return undefined;
-  }
-
-  build(): void {
-    this.root.build(this.scope);
   }
 
   forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
@@ -161,9 +128,5 @@ export class DartsSupernet implements Supernet {
     }
     if (needed[0]) mods.push(this.stem.conv, this.stem.bn);
     return mods.flatMap((m) => m.trainableVariables());
-  }
-
-  dispose(): void {
-    this.root.dispose();
   }
 }

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../../../daemon/errors';
 import type { CostModel, SearchSpace } from '../../../tuners/search-space';
-import { createRng } from '../../../tuners/rng';
-import { Module } from '../../nn/module';
+import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { dropout } from '../../nn/activations';
-import { indicesToParameters, parseIndexArch } from '../arch-parsing';
-import type { ArchCost, ArchInput, ForwardOptions, Supernet } from '../supernet';
+import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
+import { SupernetBase } from '../supernet-base';
 import { NB201_EDGES, NB201_OPS, edgeKey, formatNb201ArchString, liveEdges, parseNb201ArchString } from './nb201-arch';
 import { Nb201Cell, Nb201ResBlock } from './nb201-blocks';
 import { nb201CostModel } from './nb201-cost';
@@ -32,33 +31,18 @@ export interface Nb201Options {
   scope?: string;
 }
 
-class Root extends Module {
-  constructor() {
-    super('');
-  }
-  add<M extends Module>(m: M): M {
-    return this.register(m);
-  }
-}
-
 /**
  * NAS-Bench-201 cell network (ALGORITHMS.md §7): stem conv 3x3 + BN; N cells; ResBlock C->2C s2;
  * N cells; ResBlock 2C->4C s2; N cells; BN, ReLU, GAP, dropout, linear. All cells share one
  * genotype (6 edge choices, keys `edge_<to>_<from>`, candidates = op names); each cell has its own
  * weights. Only live edges are computed. Architectures also accept NB201 arch strings.
  */
-export class Nb201Supernet implements Supernet {
-  readonly name = 'nb201';
-  readonly inputShape: readonly [number, number, number];
-  readonly numClasses: number;
-  readonly root: Module;
-  private readonly scope: string;
+export class Nb201Supernet extends SupernetBase {
   private readonly dropoutRate: number;
   private readonly stem: { conv: Conv2d; bn: BatchNorm };
   /** Cells and reduction blocks in network order. */
   private readonly body: Array<Nb201Cell | Nb201ResBlock> = [];
   private readonly head: { bn: BatchNorm; fc: Linear };
-  private readonly space: SearchSpace = {};
   private readonly model: CostModel;
 
   /** Builds the module tree (no weights yet). Throws ConfigError for bad options. */
@@ -67,48 +51,36 @@ export class Nb201Supernet implements Supernet {
     const N = options.cellsPerStage ?? 5;
     const inputSize = options.inputSize ?? 32;
     const inChannels = options.inChannels ?? 3;
-    this.numClasses = options.numClasses ?? 10;
+    const numClasses = options.numClasses ?? 10;
     if (!Number.isInteger(C) || C <= 0) throw new ConfigError('/channels', `must be a positive integer, got ${C}`);
     if (!Number.isInteger(N) || N <= 0) throw new ConfigError('/cellsPerStage', `must be a positive integer, got ${N}`);
     if (!Number.isInteger(inputSize) || inputSize < 4) throw new ConfigError('/inputSize', `must be an integer >= 4, got ${inputSize}`);
-    const seed = options.seed ?? 0;
-    this.scope = options.scope ?? `nb201-${seed}`;
+    const space: SearchSpace = {};
+    for (const [to, from] of NB201_EDGES) space[edgeKey(to, from)] = { _type: 'layer_choice', _value: [...NB201_OPS] };
+    super({ name: 'nb201', inputShape: [inputSize, inputSize, inChannels], numClasses, space, seed: options.seed, scope: options.scope });
     this.dropoutRate = options.dropout ?? 0.1;
-    this.inputShape = [inputSize, inputSize, inChannels];
-    const rng = createRng(seed);
-    const seeds = (): number => rng.int(2 ** 31 - 1);
-    const root = new Root();
-    this.root = root;
+    const seeds = this.seeds;
     this.stem = {
-      conv: root.add(new Conv2d('stem.conv', { inChannels, outChannels: C, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * C)), seed: seeds() } })),
-      bn: root.add(new BatchNorm('stem.bn', { channels: C })),
+      conv: this.add(new Conv2d('stem.conv', { inChannels, outChannels: C, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * C)), seed: seeds() } })),
+      bn: this.add(new BatchNorm('stem.bn', { channels: C })),
     };
     const affine = options.cellBnAffine ?? false;
     let layer = 0;
     for (let s = 0; s < 3; s++) {
       const c = C * 2 ** s;
-      if (s > 0) this.body.push(root.add(new Nb201ResBlock(`cells.${layer++}`, c / 2, c, seeds)));
-      for (let i = 0; i < N; i++) this.body.push(root.add(new Nb201Cell(`cells.${layer++}`, c, affine, seeds)));
+      if (s > 0) this.body.push(this.add(new Nb201ResBlock(`cells.${layer++}`, c / 2, c, seeds)));
+      for (let i = 0; i < N; i++) this.body.push(this.add(new Nb201Cell(`cells.${layer++}`, c, affine, seeds)));
     }
     this.head = {
-      bn: root.add(new BatchNorm('lastact.bn', { channels: 4 * C })),
-      fc: root.add(new Linear('classifier', { inFeatures: 4 * C, outFeatures: this.numClasses })),
+      bn: this.add(new BatchNorm('lastact.bn', { channels: 4 * C })),
+      fc: this.add(new Linear('classifier', { inFeatures: 4 * C, outFeatures: numClasses, init: { kind: 'normal', std: 0.01, seed: seeds() } })),
     };
-    for (const [to, from] of NB201_EDGES) this.space[edgeKey(to, from)] = { _type: 'layer_choice', _value: [...NB201_OPS] };
-    this.model = nb201CostModel({ channels: C, cellsPerStage: N, inputSize, inChannels, numClasses: this.numClasses });
+    this.model = nb201CostModel({ channels: C, cellsPerStage: N, inputSize, inChannels, numClasses });
   }
 
-  searchSpace(): SearchSpace {
-    return structuredClone(this.space);
-  }
-
-  /** Accepts NNI parameters, 6 op indices in edge order, or an NB201 arch string. */
-  parseArch(arch: ArchInput): number[] {
-    return typeof arch === 'string' ? parseNb201ArchString(arch) : parseIndexArch(this.space, arch);
-  }
-
-  toParameters(arch: ArchInput): Record<string, unknown> {
-    return indicesToParameters(this.space, this.parseArch(arch));
+  /** An NB201 arch string (`|op~0|+|op~0|op~1|+|...|`). */
+  protected parseArchString(s: string): number[] {
+    return parseNb201ArchString(s);
   }
 
   /** The NB201 arch string of any accepted architecture form. */
@@ -129,20 +101,6 @@ export class Nb201Supernet implements Supernet {
       total.params += c.params;
     });
     return total;
-  }
-
-  /** FLOPs (MACs, table convention; see nb201CostModel). */
-  flops(arch: ArchInput): number {
-    return this.cost(arch).flops;
-  }
-
-  /** Parameters of the stand-alone NB201 network of `arch`. */
-  params(arch: ArchInput): number {
-    return this.cost(arch).params;
-  }
-
-  build(): void {
-    this.root.build(this.scope);
   }
 
   forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
@@ -168,9 +126,5 @@ export class Nb201Supernet implements Supernet {
     const mods: Module[] = [this.stem.conv, this.stem.bn];
     for (const m of this.body) mods.push(...(m instanceof Nb201Cell ? m.modulesFor(ops) : [m]));
     return [...mods, ...head].flatMap((m) => m.trainableVariables());
-  }
-
-  dispose(): void {
-    this.root.dispose();
   }
 }

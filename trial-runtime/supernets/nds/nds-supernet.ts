@@ -1,26 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../../../daemon/errors';
-import type { SearchSpace } from '../../../tuners/search-space';
-import { createRng } from '../../../tuners/rng';
-import { Module } from '../../nn/module';
+import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
-import { indicesToParameters, parseIndexArch } from '../arch-parsing';
-import type { ArchCost, ArchInput, ForwardOptions, Supernet } from '../supernet';
+import { parseIndexArch } from '../arch-parsing';
+import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
+import { SupernetBase } from '../supernet-base';
 import { NdsBlock, type NdsBlockChoice } from './nds-blocks';
 import { bottleneckWidth, ndsCost, ndsStageStride } from './nds-cost';
 import { decodeNdsArch, ndsSearchSpace, parseNdsGenotype, resolveNdsOptions, type NdsArch, type NdsKind, type NdsOptions, type NdsResolved } from './nds-space';
-
-class Root extends Module {
-  constructor() {
-    super('');
-  }
-  add<M extends Module>(m: M): M {
-    return this.register(m);
-  }
-}
 
 /**
  * NDS ResNet / ResNeXt-A supernet on the pycls CIFAR AnyNet skeleton (ALGORITHMS.md §4): stem
@@ -32,34 +22,21 @@ class Root extends Module {
  * (group j: rows and columns j*(w_b/g) .. (j+1)*(w_b/g)); aw_nas places groups at max-width
  * group offsets. Both are consistent weight-sharing schemes; FLOPs/params do not change.
  */
-export class NdsSupernet implements Supernet {
-  readonly name: string;
-  readonly inputShape: readonly [number, number, number];
-  readonly numClasses: number;
-  readonly root: Module;
+export class NdsSupernet extends SupernetBase {
   readonly resolved: NdsResolved;
-  private readonly scope: string;
   private readonly stem: { conv: Conv2d; bn: BatchNorm };
   private readonly stages: NdsBlock[][] = [];
   private readonly fc: Linear;
-  private readonly space: SearchSpace;
 
   /** Builds the module tree (no weights). Throws ConfigError for bad options. */
   constructor(kind: NdsKind, options: NdsOptions = {}) {
-    this.name = kind === 'resnet' ? 'nds-resnet' : 'nds-resnexta';
     const r = resolveNdsOptions(kind, options);
+    super({ name: kind === 'resnet' ? 'nds-resnet' : 'nds-resnexta', inputShape: [r.inputSize, r.inputSize, r.inChannels], numClasses: r.numClasses, space: ndsSearchSpace(r), seed: options.seed, scope: options.scope });
     this.resolved = r;
-    const seed = options.seed ?? 0;
-    this.scope = options.scope ?? `${this.name}-${seed}`;
-    this.inputShape = [r.inputSize, r.inputSize, r.inChannels];
-    this.numClasses = r.numClasses;
-    const rng = createRng(seed);
-    const seeds = (): number => rng.int(2 ** 31 - 1);
-    const root = new Root();
-    this.root = root;
+    const seeds = this.seeds;
     this.stem = {
-      conv: root.add(new Conv2d('stem.conv', { inChannels: r.inChannels, outChannels: r.stemWidth, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * r.stemWidth)), seed: seeds() } })),
-      bn: root.add(new BatchNorm('stem.bn', { channels: r.stemWidth, affine: false })),
+      conv: this.add(new Conv2d('stem.conv', { inChannels: r.inChannels, outChannels: r.stemWidth, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * r.stemWidth)), seed: seeds() } })),
+      bn: this.add(new BatchNorm('stem.bn', { channels: r.stemWidth, affine: false })),
     };
     const maxW = Math.max(...r.widths);
     const maxWb = Math.max(...r.widths.flatMap((w) => r.botMuls.map((b) => bottleneckWidth(w, b))));
@@ -69,26 +46,16 @@ export class NdsSupernet implements Supernet {
       for (let b = 0; b < maxD; b++) {
         const maxIn = b === 0 && s === 0 ? r.stemWidth : maxW;
         const stride = b === 0 ? ndsStageStride(s) : 1;
-        blocks.push(root.add(new NdsBlock(`stages.${s}.blocks.${b}`, kind, maxIn, maxW, maxWb, stride, b === 0, seeds)));
+        blocks.push(this.add(new NdsBlock(`stages.${s}.blocks.${b}`, kind, maxIn, maxW, maxWb, stride, b === 0, seeds)));
       }
       this.stages.push(blocks);
     }
-    this.fc = root.add(new Linear('head.fc', { inFeatures: maxW, outFeatures: r.numClasses, bias: true, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
-    this.space = ndsSearchSpace(r);
+    this.fc = this.add(new Linear('head.fc', { inFeatures: maxW, outFeatures: r.numClasses, bias: true, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
   }
 
-  searchSpace(): SearchSpace {
-    return structuredClone(this.space);
-  }
-
-  /** NNI parameters, canonical indices, or an aw_nas genotype string. */
-  parseArch(arch: ArchInput): number[] {
-    if (typeof arch === 'string') return parseIndexArch(this.space, parseNdsGenotype(arch));
-    return parseIndexArch(this.space, arch);
-  }
-
-  toParameters(arch: ArchInput): Record<string, unknown> {
-    return indicesToParameters(this.space, this.parseArch(arch));
+  /** An aw_nas genotype string (`OrderedDict([...])`), checked against the space. */
+  protected parseArchString(s: string): number[] {
+    return parseIndexArch(this.space, parseNdsGenotype(s));
   }
 
   /** Per-stage values of an architecture. */
@@ -109,18 +76,6 @@ export class NdsSupernet implements Supernet {
   /** Not additive (widths of adjacent stages and depths interact): use {@link cost}. */
   costModel(): undefined {
     return undefined;
-  }
-
-  flops(arch: ArchInput): number {
-    return this.cost(arch).flops;
-  }
-
-  params(arch: ArchInput): number {
-    return this.cost(arch).params;
-  }
-
-  build(): void {
-    this.root.build(this.scope);
   }
 
   /** Active blocks with their sub-sizes. */
@@ -156,9 +111,5 @@ export class NdsSupernet implements Supernet {
     for (const { block, choice } of this.path(a)) mods.push(...block.modulesFor(choice));
     mods.push(this.fc);
     return mods.flatMap((m) => m.trainableVariables());
-  }
-
-  dispose(): void {
-    this.root.dispose();
   }
 }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../../../daemon/errors';
 import type { CostModel, SearchSpace } from '../../../tuners/search-space';
-import { createRng } from '../../../tuners/rng';
 import { Module, childPath } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
@@ -10,8 +9,8 @@ import { globalAvgPool } from '../../nn/pooling';
 import { dropout } from '../../nn/activations';
 import { convFlops, convOutputSize, convParams, linearFlops, linearParams } from '../../nn/conv-cost';
 import { SPOS_CHOICES, SposBlock } from './spos-blocks';
-import { indicesToParameters, parseIndexArch } from '../arch-parsing';
-import type { ArchCost, ArchInput, ForwardOptions, Supernet } from '../supernet';
+import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
+import { SupernetBase } from '../supernet-base';
 
 /** Options of the SPOS ShuffleNetV2 supernet. Defaults = the paper's full size (ImageNet). */
 export interface SposOptions {
@@ -92,45 +91,30 @@ export function resolveSposOptions(o: SposOptions): SposResolved {
  * `LayerChoice1..N` in layer order, candidates "0".."3" = ShuffleNet 3x3/5x5/7x7, Xception.
  * Convolutions pad k//2 (PyTorch), so any input size works; sizes are floor((n-1)/2)+1 per stride.
  */
-export class SposSupernet implements Supernet {
-  readonly name: string;
-  readonly inputShape: readonly [number, number, number];
-  readonly numClasses: number;
-  readonly root: Module;
+export class SposSupernet extends SupernetBase {
   readonly resolved: SposResolved;
-  private readonly scope: string;
   private readonly stem: { conv: Conv2d; bn: BatchNorm };
   /** layers[i][c] = candidate c of choice layer i. */
   private readonly layers: SposBlock[][] = [];
   /** Input resolution of each choice layer. */
   private readonly layerInputSize: number[] = [];
+  /** Resolution after the last choice layer (input of the last conv). */
+  private readonly lastSize: number;
   private readonly last: { conv: Conv2d; bn: BatchNorm };
   private readonly fc: Linear;
-  private readonly space: SearchSpace;
 
   /** Builds the module tree (no weights yet). Throws ConfigError for bad options. */
   constructor(options: SposOptions = {}, name = 'spos') {
-    this.name = name;
     const r = resolveSposOptions(options);
+    const numLayers = r.stageRepeats.reduce((a, n) => a + n, 0);
+    const space: SearchSpace = {};
+    for (let i = 0; i < numLayers; i++) space[`LayerChoice${i + 1}`] = { _type: 'layer_choice', _value: SPOS_CHOICES.map((_k, c) => String(c)) };
+    super({ name, inputShape: [r.inputSize, r.inputSize, r.inChannels], numClasses: r.numClasses, space, seed: options.seed, scope: options.scope });
     this.resolved = r;
-    const seed = options.seed ?? 0;
-    this.scope = options.scope ?? `${name}-${seed}`;
-    this.inputShape = [r.inputSize, r.inputSize, r.inChannels];
-    this.numClasses = r.numClasses;
-    const rng = createRng(seed);
-    const seeds = (): number => rng.int(2 ** 31 - 1);
-    const root = new (class extends Module {
-      constructor() {
-        super('');
-      }
-      add<M extends Module>(m: M): M {
-        return this.register(m);
-      }
-    })();
-    this.root = root;
+    const seeds = this.seeds;
     this.stem = {
-      conv: root.add(new Conv2d('first_conv.conv', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: 2, init: { kind: 'normal', std: 0.01, seed: seeds() } })),
-      bn: root.add(new BatchNorm('first_conv.bn', { channels: r.stemChannels, affine: false })),
+      conv: this.add(new Conv2d('first_conv.conv', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: 2, init: { kind: 'normal', std: 0.01, seed: seeds() } })),
+      bn: this.add(new BatchNorm('first_conv.bn', { channels: r.stemChannels, affine: false })),
     };
     let size = convOutputSize(r.inputSize, 3, 2, 1);
     let prev = r.stemChannels;
@@ -139,21 +123,18 @@ export class SposSupernet implements Supernet {
         const stride = b === 0 ? 2 : 1;
         const inp = stride === 2 ? prev : out / 2;
         const path = `stage${s + 1}.block${b + 1}`;
-        this.layers.push(SPOS_CHOICES.map((kind, c) => root.add(new SposBlock(childPath(path, `choice${c}`), { inp, out, mid: out / 2, stride, kind }, seeds))));
+        this.layers.push(SPOS_CHOICES.map((kind, c) => this.add(new SposBlock(childPath(path, `choice${c}`), { inp, out, mid: out / 2, stride, kind }, seeds))));
         this.layerInputSize.push(size);
         if (stride === 2) size = convOutputSize(size, 3, 2, 1);
         prev = out;
       }
     });
+    this.lastSize = size;
     this.last = {
-      conv: root.add(new Conv2d('conv_last.conv', { inChannels: prev, outChannels: r.lastChannels, kernelSize: 1, init: { kind: 'normal', std: 1 / prev, seed: seeds() } })),
-      bn: root.add(new BatchNorm('conv_last.bn', { channels: r.lastChannels, affine: false })),
+      conv: this.add(new Conv2d('conv_last.conv', { inChannels: prev, outChannels: r.lastChannels, kernelSize: 1, init: { kind: 'normal', std: 1 / prev, seed: seeds() } })),
+      bn: this.add(new BatchNorm('conv_last.bn', { channels: r.lastChannels, affine: false })),
     };
-    this.fc = root.add(new Linear('classifier', { inFeatures: r.lastChannels, outFeatures: r.numClasses, bias: false, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
-    this.space = {};
-    this.layers.forEach((_, i) => {
-      this.space[`LayerChoice${i + 1}`] = { _type: 'layer_choice', _value: SPOS_CHOICES.map((_k, c) => String(c)) };
-    });
+    this.fc = this.add(new Linear('classifier', { inFeatures: r.lastChannels, outFeatures: r.numClasses, bias: false, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
   }
 
   /** Number of choice layers (sum of stage repeats). */
@@ -161,38 +142,20 @@ export class SposSupernet implements Supernet {
     return this.layers.length;
   }
 
-  searchSpace(): SearchSpace {
-    return structuredClone(this.space);
-  }
-
-  parseArch(arch: ArchInput): number[] {
-    if (typeof arch === 'string') {
-      throw new ConfigError('', `SPOS architectures are NNI parameters or a list of ${this.numLayers} indices in 0..3, not a string ('${arch.slice(0, 40)}')`);
-    }
-    return parseIndexArch(this.space, arch);
-  }
-
-  toParameters(arch: ArchInput): Record<string, unknown> {
-    return indicesToParameters(this.space, this.parseArch(arch));
+  protected parseArchString(arch: string): number[] {
+    throw new ConfigError('', `SPOS architectures are NNI parameters or a list of ${this.numLayers} indices in 0..3, not a string ('${arch.slice(0, 40)}')`);
   }
 
   /** Fixed part: stem conv, last conv and classifier. */
   private baseCost(): ArchCost {
     const s0 = convOutputSize(this.resolved.inputSize, 3, 2, 1);
-    const last = this.layerInputSize.length > 0 ? this.finalSize() : s0;
     const sc = this.stem.conv.config;
     const lc = this.last.conv.config;
     const r = this.resolved;
     return {
-      flops: convFlops(sc, s0, s0) + convFlops(lc, last, last) + linearFlops(r.lastChannels, r.numClasses, false),
+      flops: convFlops(sc, s0, s0) + convFlops(lc, this.lastSize, this.lastSize) + linearFlops(r.lastChannels, r.numClasses, false),
       params: convParams(sc) + convParams(lc) + linearParams(r.lastChannels, r.numClasses, false),
     };
-  }
-
-  private finalSize(): number {
-    let size = convOutputSize(this.resolved.inputSize, 3, 2, 1);
-    for (const layer of this.layers) if ((layer[0] as SposBlock).config.stride === 2) size = convOutputSize(size, 3, 2, 1);
-    return size;
   }
 
   costModel(): CostModel {
@@ -222,20 +185,6 @@ export class SposSupernet implements Supernet {
     return total;
   }
 
-  /** FLOPs (MACs) of one architecture. */
-  flops(arch: ArchInput): number {
-    return this.cost(arch).flops;
-  }
-
-  /** Conv + linear weights of one architecture (the supernet's BN has no parameters). */
-  params(arch: ArchInput): number {
-    return this.cost(arch).params;
-  }
-
-  build(): void {
-    this.root.build(this.scope);
-  }
-
   forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
     const idx = this.parseArch(arch);
     this.build();
@@ -253,9 +202,5 @@ export class SposSupernet implements Supernet {
     this.build();
     const mods: Module[] = [this.stem.conv, this.stem.bn, ...idx.map((c, i) => (this.layers[i] as SposBlock[])[c] as SposBlock), this.last.conv, this.last.bn, this.fc];
     return mods.flatMap((m) => m.trainableVariables());
-  }
-
-  dispose(): void {
-    this.root.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { BudgetUpdate } from '../api/types';
+import { DURATION_PATTERN } from '../../../daemon/config/duration';
 import { ProgressBar } from './progress-bar';
 
 /** Props of one budget row: its field, its use so far, its limit. */
@@ -18,8 +19,8 @@ export interface BudgetRowProps {
 
 /**
  * A budget with a progress bar and inline editing (click "edit", type, Enter to save, Escape to
- * cancel). Numbers are checked here (integer >= 1); the daemon validates again and its error
- * message is shown as is.
+ * cancel). Numbers (integer >= 1) and durations (the daemon's own pattern) are checked here; the
+ * daemon validates again and its error message is shown as is.
  */
 export function BudgetRow({ field, label, used, limit, fraction, editable, save }: BudgetRowProps) {
   const [editing, setEditing] = useState(false);
@@ -33,7 +34,7 @@ export function BudgetRow({ field, label, used, limit, fraction, editable, save 
     const t = text.trim();
     let update: BudgetUpdate;
     if (isDuration) {
-      if (!/^\d+(\.\d+)?[smhd]$/.test(t)) {
+      if (!DURATION_PATTERN.test(t)) {
         setErr('enter a duration such as 30m, 2h or 1.5d');
         return;
       }

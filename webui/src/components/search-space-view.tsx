@@ -1,4 +1,5 @@
 import type { SearchSpace } from '../api/types';
+import { valueText } from '../lib/format';
 
 /** The search space as a table: key, type, candidates or range. */
 export function SearchSpaceView({ space }: { space: SearchSpace }) {
@@ -14,7 +15,7 @@ export function SearchSpaceView({ space }: { space: SearchSpace }) {
               <td><code>{k}</code></td>
               <td>{s._type}</td>
               <td className="params-cell">{Array.isArray(s._value)
-                ? s._value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')
+                ? s._value.map(valueText).join(', ')
                 : `${s._value.n_chosen} of ${s._value.candidates.join(', ')}`}</td>
             </tr>
           ))}

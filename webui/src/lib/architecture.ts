@@ -1,5 +1,5 @@
 import type { CostModel, ParameterValue, SearchSpace, TrialParameters } from '../api/types';
-import { chosenValue } from './format';
+import { chosenValue, valueText } from './format';
 
 /** One block of a trial's architecture, as drawn by the diagram. */
 export interface ArchBlock {
@@ -23,8 +23,7 @@ export interface Architecture {
 function asStrings(v: ParameterValue | undefined): string[] {
   if (v === undefined) return [];
   const c = chosenValue(v);
-  if (Array.isArray(c)) return c.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
-  return [typeof c === 'string' ? c : JSON.stringify(c)];
+  return Array.isArray(c) ? c.map(valueText) : [valueText(c)];
 }
 
 /**
@@ -49,7 +48,7 @@ export function buildArchitecture(space: SearchSpace, parameters: TrialParameter
       kind = 'input';
       candidates = spec._value.candidates.map(String);
     } else if (spec._type === 'choice') {
-      candidates = spec._value.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+      candidates = spec._value.map(valueText);
     }
     const block: ArchBlock = { key, kind, chosen, candidates };
     const per = cost?.perChoice[key];

@@ -1,7 +1,7 @@
 import type { CostModel, SearchSpace, TrialRecord } from '../api/types';
 import { bestSoFar, defaultMetric, extraMetricKeys, metricKey } from './metrics';
 import { buildArchitecture } from './architecture';
-import { formatParameter } from './format';
+import { formatParameter, valueText } from './format';
 import { paretoFront, type CostPoint } from './pareto';
 import type { PcAxis } from '../components/parallel-coords';
 
@@ -71,7 +71,7 @@ export function parallelData(trials: readonly TrialRecord[], space: SearchSpace,
   const axes: PcAxis[] = keys.map((k) => {
     const s = space[k];
     if (s._type === 'layer_choice') return { label: k, categories: s._value.map(String) };
-    if (s._type === 'choice') return { label: k, categories: s._value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) };
+    if (s._type === 'choice') return { label: k, categories: s._value.map(valueText) };
     if (s._type === 'input_choice') {
       const cats = new Set<string>();
       sample.forEach((t) => cats.add(formatParameter(t.parameters[k])));

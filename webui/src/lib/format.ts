@@ -31,11 +31,14 @@ export function formatNumber(v: number | undefined): string {
   return Number(v.toPrecision(4)).toString();
 }
 
+/** A search-space or parameter value as text: strings as they are, anything else as JSON. */
+export function valueText(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
 /** Short display of a chosen parameter value: NNI's {_value,_idx} shows its _value. */
 export function formatParameter(v: ParameterValue | undefined): string {
-  if (v === undefined) return '';
-  const shown = chosenValue(v);
-  return typeof shown === 'string' ? shown : JSON.stringify(shown);
+  return v === undefined ? '' : valueText(chosenValue(v));
 }
 
 /** The chosen value itself: `_value` of NNI's layer/input choice shape, else the value. */

@@ -1,4 +1,4 @@
-import type { ExperimentConfig, MetricValue } from '../api/types';
+import type { ExperimentConfig, MetricValue, TrialQuery } from '../api/types';
 
 /** The number tuners optimise: the metric itself, or its `default` key; pure. */
 export function defaultMetric(v: MetricValue | undefined): number | undefined {
@@ -24,6 +24,11 @@ export function extraMetricKeys(v: MetricValue | undefined): string[] {
 export function isMaximize(config: ExperimentConfig | undefined): boolean {
   const mode = config?.tuner.classArgs?.optimize_mode ?? config?.tuner.classArgs?.optimizeMode;
   return mode !== 'minimize';
+}
+
+/** GET /trials query of the `limit` best trials by final metric (the finite `metricMin` leaves out trials without one). */
+export function topTrialsQuery(maximize: boolean, limit: number): TrialQuery {
+  return { sort: 'finalMetric', order: maximize ? 'desc' : 'asc', limit, metricMin: -Number.MAX_VALUE };
 }
 
 /** Running best of `values` in order (NaN entries carry the previous best); pure. */

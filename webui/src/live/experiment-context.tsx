@@ -22,25 +22,36 @@ export interface ExperimentLive {
 const Ctx = createContext<ExperimentLive | null>(null);
 
 /**
+ * `next`, keeping the config object of `old` while the experiment and its config revision are the
+ * same: pages memoize on the config (table columns, charts over every trial, the architecture),
+ * and a reload brings a new but equal object every second while trials run.
+ */
+function keepConfig(old: ExperimentDetail | undefined, next: ExperimentDetail): ExperimentDetail {
+  if (!old || old.record.id !== next.record.id || old.record.configRevision !== next.record.configRevision) return next;
+  return { ...next, record: { ...next.record, config: old.record.config } };
+}
+
+/**
  * Loads experiment `id` and keeps it current from live deltas: experiment deltas apply at once;
  * trial deltas trigger a throttled reload (counts, best metric, wait reasons) at most once per
  * second, however many arrive. Wraps every page of one experiment.
  */
 export function ExperimentProvider({ id, children }: { id: string; children: ReactNode }) {
   const { api, live } = useServices();
-  const [detail, setDetail] = useState<ExperimentDetail>();
+  const [detail, setDetailState] = useState<ExperimentDetail>();
   const [error, setError] = useState<string>();
   const listeners = useRef(new Set<(d: LiveDelta[] | null) => void>());
+  const setDetail = useCallback((d: ExperimentDetail) => setDetailState((old) => keepConfig(old, d)), []);
 
   const reload = useCallback(() => {
     api.getExperiment(id).then((d) => {
       setDetail(d);
       setError(undefined);
     }, (e: Error) => setError(e.message));
-  }, [api, id]);
+  }, [api, id, setDetail]);
 
   useEffect(() => {
-    setDetail(undefined);
+    setDetailState(undefined);
     const refresh = throttle(reload, 1000);
     const unsub = live.subscribe(id, (deltas) => {
       let exp: LiveDelta | undefined;
@@ -51,7 +62,7 @@ export function ExperimentProvider({ id, children }: { id: string; children: Rea
       }
       if (exp && exp.type === 'experiment') {
         const rec = exp.experiment;
-        setDetail((old) => (old ? { ...old, record: rec, status: rec.status, error: rec.error, endedAt: rec.endedAt, startedAt: rec.startedAt } : old));
+        setDetailState((old) => (old ? keepConfig(old, { ...old, record: rec, status: rec.status, error: rec.error, endedAt: rec.endedAt, startedAt: rec.startedAt }) : old));
       }
       if (trials || exp) refresh();
       listeners.current.forEach((l) => l(deltas));
@@ -73,7 +84,7 @@ export function ExperimentProvider({ id, children }: { id: string; children: Rea
     };
   }, []);
 
-  const value = useMemo<ExperimentLive>(() => ({ id, detail, error, reload, setDetail, onDeltas }), [id, detail, error, reload, onDeltas]);
+  const value = useMemo<ExperimentLive>(() => ({ id, detail, error, reload, setDetail, onDeltas }), [id, detail, error, reload, setDetail, onDeltas]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -6,7 +6,7 @@ import type { MetricRecord, TrialRecord } from '../api/types';
 import { LineChart } from '../components/line-chart';
 import { ParallelCoords } from '../components/parallel-coords';
 import { costKeys, costScatter, durationSeries, finalMetricSeries, parallelData } from '../lib/chart-data';
-import { isMaximize } from '../lib/metrics';
+import { isMaximize, topTrialsQuery } from '../lib/metrics';
 import { alignCurves } from '../lib/curves';
 import { seriesColor } from '../lib/palette';
 import { useTrialRefresh } from '../lib/use-trial-refresh';
@@ -41,7 +41,7 @@ export function ChartsPage() {
         if (page.items.length < BATCH || all.length >= page.total) break;
       }
       setTrials(all);
-      const top = await api.listTrials(id, { sort: 'finalMetric', order: maximize ? 'desc' : 'asc', limit: 10, metricMin: -Number.MAX_VALUE });
+      const top = await api.listTrials(id, topTrialsQuery(maximize, 10));
       const ids = top.items.map((t) => t.id);
       const metrics = await Promise.all(ids.map((t) => api.trialMetrics(id, t).catch(() => [])));
       setCurves({ ids, metrics });

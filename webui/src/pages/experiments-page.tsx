@@ -5,6 +5,7 @@ import { EXPERIMENT_STATUS_LIST, TRIAL_STATUS_LIST, type ExperimentStatus, type 
 import { StatusBadge } from '../components/status-badge';
 import { formatNumber, formatTime } from '../lib/format';
 import { throttle } from '../lib/throttle';
+import { toggled } from '../lib/toggled';
 
 /**
  * Every experiment under NASCTL_HOME: status, times, trial counts by status, best metric;
@@ -37,12 +38,7 @@ export function ExperimentsPage() {
     && (name === '' || e.name.toLowerCase().includes(name.toLowerCase()) || e.id.includes(name)))
     .sort((a, b) => b.createdAt - a.createdAt), [list, name, statuses]);
 
-  const toggle = (s: ExperimentStatus) => setStatuses((old) => {
-    const n = new Set(old);
-    if (n.has(s)) n.delete(s);
-    else n.add(s);
-    return n;
-  });
+  const toggle = (s: ExperimentStatus) => setStatuses((old) => toggled(old, s));
 
   return (
     <div className="page">

@@ -7,10 +7,20 @@ import { StatusBadge } from '../components/status-badge';
 import { TrialCounts } from './experiments-page';
 import { Link } from '../routing/router';
 import { formatDuration, formatNumber, formatParameter, formatTime } from '../lib/format';
-import { defaultMetric, isMaximize } from '../lib/metrics';
-import { parseDurationText } from '../lib/duration-text';
+import { defaultMetric, isMaximize, topTrialsQuery } from '../lib/metrics';
+import { parseDuration } from '../../../daemon/config/duration';
 import { useTrialRefresh } from '../lib/use-trial-refresh';
 import { SearchSpaceView } from '../components/search-space-view';
+
+/** ms of the duration budget, parsed as the daemon parses it; undefined when unset or unreadable. */
+function durationBudgetMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
+}
 
 function useNow(active: boolean): number {
   const [now, setNow] = useState(Date.now());
@@ -36,7 +46,7 @@ export function OverviewPage() {
   const maximize = isMaximize(detail?.record.config);
 
   const loadTop = useCallback(() => {
-    api.listTrials(id, { sort: 'finalMetric', order: maximize ? 'desc' : 'asc', limit: topN, metricMin: -Number.MAX_VALUE })
+    api.listTrials(id, topTrialsQuery(maximize, topN))
       .then((p) => setTop(p.items), () => undefined);
   }, [api, id, maximize, topN]);
   useTrialRefresh(loadTop);
@@ -47,7 +57,7 @@ export function OverviewPage() {
   const counts = detail.trialCounts;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const activeMs = rec.activeMs + (running && rec.startedAt ? Math.max(0, now - rec.startedAt) : 0);
-  const maxMs = parseDurationText(cfg.maxExperimentDuration);
+  const maxMs = durationBudgetMs(cfg.maxExperimentDuration);
   const save = (u: BudgetUpdate) => api.updateExperiment(id, u).then(setDetail);
   const editable = !detail.readOnly;
   const { searchSpace, ...configRest } = cfg;

@@ -12,6 +12,7 @@ import { TrialActions } from '../trials/trial-actions';
 import { CloneDialog } from '../trials/clone-dialog';
 import { ComparePanel } from '../trials/compare-panel';
 import { TrialsToolbar } from '../trials/trials-toolbar';
+import { toggled } from '../lib/toggled';
 
 const ROW_H = 32;
 
@@ -44,13 +45,10 @@ export function TrialsPage() {
   const [active, setActive] = useState(0);
   const [cloning, setCloning] = useState<TrialRecord>();
   const scroller = useRef<HTMLDivElement>(null);
-  const token = new URLSearchParams(window.location.search).get('token');
 
-  const setView = (v: TrialsView) => navigate(`/experiments/${id}/trials${trialsViewSearch(v, token)}`, { replace: true });
+  const setView = (v: TrialsView) => navigate(`/experiments/${id}/trials${trialsViewSearch(v)}`, { replace: true });
   const toggleHidden = (cid: string) => setHidden((old) => {
-    const n = new Set(old);
-    if (n.has(cid)) n.delete(cid);
-    else n.add(cid);
+    const n = toggled(old, cid);
     localStorage.setItem(`nasctl.hidden.${id}`, JSON.stringify([...n]));
     return n;
   });
@@ -71,12 +69,7 @@ export function TrialsPage() {
     if (!c.sort) return;
     setView({ ...view, sort: c.sort, order: view.sort === c.sort && view.order === 'desc' ? 'asc' : 'desc' });
   };
-  const toggleSelect = (tid: string) => setSelected((old) => {
-    const n = new Set(old);
-    if (n.has(tid)) n.delete(tid);
-    else n.add(tid);
-    return n;
-  });
+  const toggleSelect = (tid: string) => setSelected((old) => toggled(old, tid));
   const open = (t: TrialRecord | undefined) => { if (t) navigate(`/experiments/${id}/trials/${t.id}`); };
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {

@@ -10,6 +10,14 @@ interface RouterValue {
 
 const RouterContext = createContext<RouterValue | null>(null);
 
+/** `to` resolved against the page, keeping its `?token=` (a non-loopback daemon needs it on every address). */
+function withToken(to: string): URL {
+  const url = new URL(to, window.location.href);
+  const token = new URLSearchParams(window.location.search).get('token');
+  if (token && !url.searchParams.has('token')) url.searchParams.set('token', token);
+  return url;
+}
+
 /**
  * History-API router around the app: the address is the state (shareable URLs). Mounted once by
  * the app shell. Client-side navigation uses pushState; back/forward re-render via popstate.
@@ -22,9 +30,7 @@ export function RouterProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('popstate', onPop);
   }, []);
   const navigate = useCallback((to: string, opts?: { replace?: boolean }) => {
-    const url = new URL(to, window.location.href);
-    const token = new URLSearchParams(window.location.search).get('token');
-    if (token && !url.searchParams.has('token')) url.searchParams.set('token', token);
+    const url = withToken(to);
     const target = url.pathname + url.search;
     if (opts?.replace) window.history.replaceState(null, '', target);
     else window.history.pushState(null, '', target);
@@ -44,7 +50,8 @@ export function useRouter(): RouterValue {
 /** An in-app link: a real <a href> (open in new tab works) that navigates without reloading. */
 export function Link({ to, children, className, title }: { to: Route | string; children: ReactNode; className?: string; title?: string }) {
   const { navigate } = useRouter();
-  const href = typeof to === 'string' ? to : routePath(to);
+  const url = withToken(typeof to === 'string' ? to : routePath(to));
+  const href = url.pathname + url.search;
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();

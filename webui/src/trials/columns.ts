@@ -1,5 +1,5 @@
 import type { SearchSpace, TrialRecord, TrialSortKey } from '../api/types';
-import { formatDuration, formatNumber, formatParameter, formatTime } from '../lib/format';
+import { formatDuration, formatNumber, formatParameter, formatTime, valueText } from '../lib/format';
 import { defaultMetric } from '../lib/metrics';
 
 /** One column of the trials table. */
@@ -31,7 +31,7 @@ export function trialColumns(space: SearchSpace): TrialColumn[] {
   const params = Object.keys(space).filter((k) => !k.startsWith('_')).map((k): TrialColumn => {
     const spec = space[k];
     const values: unknown[] = Array.isArray(spec._value) ? spec._value : spec._value.candidates;
-    const longest = Math.max(k.length, ...values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)).length));
+    const longest = Math.max(k.length, ...values.map((v) => valueText(v).length));
     return { id: `p:${k}`, label: k, width: Math.min(220, Math.max(70, longest * 7.5 + 22)), text: (t) => formatParameter(t.parameters[k]) };
   });
   return [...fixed, ...params];

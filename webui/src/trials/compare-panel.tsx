@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { MetricRecord } from '../api/types';
 import { useServices } from '../app-context';
 import { useTrialRefresh } from '../lib/use-trial-refresh';
@@ -11,11 +11,8 @@ export function ComparePanel({ experimentId, trialIds, onClose }: { experimentId
   const { api } = useServices();
   const [curves, setCurves] = useState<MetricRecord[][]>([]);
   const key = trialIds.join(',');
-  const [reload, setReload] = useState<() => void>(() => () => undefined);
-  useEffect(() => {
-    setReload(() => () => {
-      Promise.all(trialIds.map((t) => api.trialMetrics(experimentId, t).catch(() => []))).then(setCurves, () => undefined);
-    });
+  const reload = useCallback(() => {
+    Promise.all(trialIds.map((t) => api.trialMetrics(experimentId, t).catch(() => []))).then(setCurves, () => undefined);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, experimentId, key]);
   useTrialRefresh(reload, 2000);

@@ -13,24 +13,25 @@ export interface TrialsView {
 
 const SORT_KEYS: readonly TrialSortKey[] = ['sequence', 'status', 'createdAt', 'startedAt', 'endedAt', 'duration', 'finalMetric'];
 
+/** The number typed in `text` (a filter field or address parameter); undefined when blank or not a number. Pure. */
+export function parseNumberText(text: string | null): number | undefined {
+  if (text === null || text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 /** Reads the view from a query string; unknown or malformed values fall back to defaults. Pure. */
 export function parseTrialsView(search: string): TrialsView {
   const p = new URLSearchParams(search);
   const status = (p.get('status') ?? '').split(',').filter((s): s is TrialStatus => (TRIAL_STATUS_LIST as readonly string[]).includes(s));
   const sortRaw = p.get('sort') ?? 'sequence';
   const sort = (SORT_KEYS as readonly string[]).includes(sortRaw) ? (sortRaw as TrialSortKey) : 'sequence';
-  const order = p.get('order') === 'asc' ? 'asc' : p.get('order') === 'desc' ? 'desc' : sort === 'sequence' ? 'desc' : 'desc';
-  const num = (k: string) => {
-    const v = p.get(k);
-    if (v === null || v.trim() === '') return undefined;
-    const n = Number(v);
-    return Number.isFinite(n) ? n : undefined;
-  };
-  return { status, sort, order, search: p.get('search') ?? '', metricMin: num('metricMin'), metricMax: num('metricMax') };
+  const order = p.get('order') === 'asc' ? 'asc' : 'desc';
+  return { status, sort, order, search: p.get('search') ?? '', metricMin: parseNumberText(p.get('metricMin')), metricMax: parseNumberText(p.get('metricMax')) };
 }
 
-/** Query string of a view (defaults left out); keeps a `token` parameter. Pure. */
-export function trialsViewSearch(v: TrialsView, token?: string | null): string {
+/** Query string of a view (defaults left out; the router adds the page's `token`). Pure. */
+export function trialsViewSearch(v: TrialsView): string {
   const p = new URLSearchParams();
   if (v.status.length) p.set('status', v.status.join(','));
   if (v.sort !== 'sequence') p.set('sort', v.sort);
@@ -38,7 +39,6 @@ export function trialsViewSearch(v: TrialsView, token?: string | null): string {
   if (v.search) p.set('search', v.search);
   if (v.metricMin !== undefined) p.set('metricMin', String(v.metricMin));
   if (v.metricMax !== undefined) p.set('metricMax', String(v.metricMax));
-  if (token) p.set('token', token);
   const s = p.toString();
   return s ? `?${s}` : '';
 }

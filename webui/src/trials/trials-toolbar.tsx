@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { TRIAL_STATUS_LIST, type TrialStatus } from '../api/types';
-import type { TrialsView } from './trials-query-state';
+import { parseNumberText, type TrialsView } from './trials-query-state';
 import type { TrialColumn } from './columns';
 
 /** Props of the toolbar above the trials table. */
@@ -17,12 +17,6 @@ export interface TrialsToolbarProps {
   onClearSelection(): void;
 }
 
-function numOrUndef(s: string): number | undefined {
-  if (s.trim() === '') return undefined;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : undefined;
-}
-
 /**
  * Filters (status, metric range, search by id or choice value; typing is debounced 250 ms),
  * the column chooser, the match count and the compare button.
@@ -35,8 +29,8 @@ export function TrialsToolbar(p: TrialsToolbarProps) {
   const [colsOpen, setColsOpen] = useState(false);
   useEffect(() => {
     const t = window.setTimeout(() => {
-      const mn = numOrUndef(min);
-      const mx = numOrUndef(max);
+      const mn = parseNumberText(min);
+      const mx = parseNumberText(max);
       if (search !== view.search || mn !== view.metricMin || mx !== view.metricMax) setView({ ...view, search, metricMin: mn, metricMax: mx });
     }, 250);
     return () => window.clearTimeout(t);

@@ -25,6 +25,8 @@ export class RecordingListener implements TrainingServiceListener {
   private messageWaiters: Array<{ trialId: string; type: string; resolve: () => void }> = [];
   /** Optional hook run inside onExit (e.g. the scheduler starting the next trial). */
   onExitHook: ((exit: TrialExit) => void) | undefined;
+  /** Optional: hears pending reasons (Slurm); set by tests that check them. */
+  onPending?: (trialId: string, reason: string | undefined) => void;
 
   onStarted(trialId: string, info: { pid?: number; gpuIndices?: number[] }): void {
     this.started.set(trialId, info);

@@ -88,7 +88,7 @@ describe('SlurmTrainingService on a real Slurm cluster', { skip: !available }, (
     // Two cores, two CPUs per job: k2 and k3 wait for Resources; the pending reason is reported.
     const reasons = new Map<string, string | undefined>();
     const sawPending = new Promise<void>((resolve) => {
-      (listener as unknown as { onPending(id: string, r: string | undefined): void }).onPending = (id, r) => {
+      listener.onPending = (id, r) => {
         reasons.set(id, r);
         if (r?.startsWith('waiting: ')) resolve();
       };

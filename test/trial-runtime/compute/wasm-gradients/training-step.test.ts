@@ -76,15 +76,18 @@ describe('a training step over every supernet op on wasm', () => {
   });
 
   it('UnsortedSegmentSum (gradient of gather) adds rows that share a segment and drops out-of-range ids', async () => {
-    const run = (): Tensor[] => {
-      const x = tf.tensor(randomValues([6, 3, 2], 9), [6, 3, 2]);
-      const ids = tf.tensor1d([0, 2, 2, 4, 0, 1], 'int32');
-      return [tf.unsortedSegmentSum(x, ids, 5)];
-    };
+    const values = randomValues([8, 3, 2], 9);
+    const segmentIds = [0, 2, 2, 4, 0, 1, 5, -1]; // 5 and -1 are out of range
+    const run = (): Tensor[] => [tf.unsortedSegmentSum(tf.tensor(values, [8, 3, 2]), tf.tensor1d(segmentIds, 'int32'), 5)];
     const [fast] = await runOn(tf, 'wasm', run);
     const [ref] = await runOn(tf, 'cpu', run);
     await tf.setBackend('wasm');
     assert.ok(relativeError(fast as Float32Array, ref as Float32Array) < TOLERANCE);
+    const expected = new Float32Array(5 * 6); // segment 3 gets no row: zeros
+    segmentIds.forEach((s, row) => {
+      if (s >= 0 && s < 5) for (let k = 0; k < 6; k++) expected[s * 6 + k] += values[row * 6 + k] as number;
+    });
+    assert.ok(relativeError(fast as Float32Array, expected) < TOLERANCE);
   });
 });
 

@@ -1,0 +1,104 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { CostModel, SearchSpace } from '../../tuners/search-space';
+import { createRng } from '../../tuners/rng';
+import { Module } from '../nn/module';
+import { indicesToParameters, parseIndexArch } from './arch-parsing';
+import type { ArchCost, ArchInput, ForwardOptions, Supernet } from './supernet';
+
+/** Root of a supernet's module tree: holds the top-level modules, has no weights of its own. */
+class RootModule extends Module {
+  constructor() {
+    super('');
+  }
+  add<M extends Module>(m: M): M {
+    return this.register(m);
+  }
+}
+
+/** What every supernet hands to {@link SupernetBase}. */
+export interface SupernetBaseInit {
+  name: string;
+  inputShape: readonly [number, number, number];
+  numClasses: number;
+  /** The search space (keys in canonical order); kept, never mutated. */
+  space: SearchSpace;
+  /** Seed of the weight init; default 0. */
+  seed?: number | undefined;
+  /** Engine-level variable-name prefix; default '<name>-<seed>'. */
+  scope?: string | undefined;
+}
+
+/**
+ * The plumbing all built-in supernets share: module-tree root, per-weight init seeds, scope,
+ * search space, architecture parsing (index lists and NNI parameters; each space parses its own
+ * string form in {@link parseArchString}), build and dispose. Subclasses register their modules
+ * with {@link add} in a fixed order (drawing one seed per weight from {@link seeds}) and supply
+ * cost, forward and the path's variables.
+ */
+export abstract class SupernetBase implements Supernet {
+  readonly name: string;
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+  readonly root: Module;
+  /** Next weight-init seed, from the supernet's seeded Rng (draw order = registration order). */
+  protected readonly seeds: () => number;
+  protected readonly space: SearchSpace;
+  private readonly tree = new RootModule();
+  private readonly scope: string;
+
+  protected constructor(init: SupernetBaseInit) {
+    const seed = init.seed ?? 0;
+    this.name = init.name;
+    this.inputShape = init.inputShape;
+    this.numClasses = init.numClasses;
+    this.space = init.space;
+    this.scope = init.scope ?? `${init.name}-${seed}`;
+    this.root = this.tree;
+    const rng = createRng(seed);
+    this.seeds = () => rng.int(2 ** 31 - 1);
+  }
+
+  /** Registers a top-level module under the root; returns it. */
+  protected add<M extends Module>(m: M): M {
+    return this.tree.add(m);
+  }
+
+  /** The space's own string form (arch string, genotype) -> canonical indices; throws ConfigError. */
+  protected abstract parseArchString(s: string): number[];
+
+  searchSpace(): SearchSpace {
+    return structuredClone(this.space);
+  }
+
+  parseArch(arch: ArchInput): number[] {
+    return typeof arch === 'string' ? this.parseArchString(arch) : parseIndexArch(this.space, arch);
+  }
+
+  toParameters(arch: ArchInput): Record<string, unknown> {
+    return indicesToParameters(this.space, this.parseArch(arch));
+  }
+
+  abstract cost(arch: ArchInput): ArchCost;
+  abstract costModel(): CostModel | undefined;
+
+  /** FLOPs (MACs) of one architecture: `cost(arch).flops`. */
+  flops(arch: ArchInput): number {
+    return this.cost(arch).flops;
+  }
+
+  /** Parameter count of one architecture: `cost(arch).params`. */
+  params(arch: ArchInput): number {
+    return this.cost(arch).params;
+  }
+
+  build(): void {
+    this.root.build(this.scope);
+  }
+
+  abstract forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D;
+  abstract variablesForArch(arch: ArchInput): tf.Variable[];
+
+  dispose(): void {
+    this.root.dispose();
+  }
+}
