@@ -14,6 +14,7 @@ import type { LrScheduleKind } from '../train/lr-schedule';
 import { FixedPathSampler, FlopsBinPathSampler, UniformPathSampler, flopsFunction, type PathSampler } from '../train/path-sampler';
 import { defaultProgress, type ProgressSink } from '../train/progress';
 import { SupernetTrainer, type EpochMetrics, type MetricSink } from '../train/supernet-trainer';
+import { createStrategy } from '../train/strategy-registry';
 import type { OptionKind } from './option-values';
 import { applyParameters } from './option-values';
 import { parseProgramArgs } from './parse-program-args';
@@ -48,6 +49,10 @@ export interface TrainSupernetOptions {
   flopsMin?: number;
   flopsMax?: number;
   flopsBins: number;
+  /** Training strategy: 'uniform' (SPOS), or a registered one (trial-runtime/train/strategy-registry.ts). */
+  strategy: string;
+  /** Options of the strategy as JSON. */
+  strategyOptions: Record<string, unknown>;
   saveEvery: number;
   checkpointDir: string;
   seed: number;
@@ -77,6 +82,8 @@ export const TRAIN_SUPERNET_DEFAULTS: TrainSupernetOptions = {
   labelSmoothing: 0.1,
   sampling: 'uniform',
   flopsBins: 7,
+  strategy: 'uniform',
+  strategyOptions: {},
   saveEvery: 1,
   checkpointDir: 'checkpoints',
   seed: 0,
@@ -90,7 +97,7 @@ export const TRAIN_SUPERNET_KINDS: Readonly<Record<keyof TrainSupernetOptions, O
   space: 'string', supernetOptions: 'json', dataset: 'string', dataRoot: 'string', dataManifest: 'string', imageSize: 'integer', valFraction: 'number', trainLimit: 'integer', valLimit: 'integer',
   epochs: 'integer', batchSize: 'integer', lr: 'number', lrSchedule: 'string', warmupEpochs: 'number', momentum: 'number', nesterov: 'boolean',
   weightDecay: 'number', labelSmoothing: 'number', sampling: 'string', flopsMin: 'number', flopsMax: 'number', flopsBins: 'integer',
-  saveEvery: 'integer', checkpointDir: 'string', seed: 'integer', resume: 'string', validationPaths: 'integer', validationBatches: 'integer',
+  strategy: 'string', strategyOptions: 'json', saveEvery: 'integer', checkpointDir: 'string', seed: 'integer', resume: 'string', validationPaths: 'integer', validationBatches: 'integer',
   maxStepsPerEpoch: 'integer', augmentPad: 'integer', flip: 'boolean',
 };
 
@@ -196,9 +203,10 @@ export async function trainSupernet(o: TrainSupernetOptions, deps: TrainSupernet
   const net = createSupernet(o.space, { ...supernetOptions, seed: o.seed });
   const checkpointDir = path.resolve(o.checkpointDir);
   const arch = deps.fixedArch !== undefined ? net.parseArch(deps.fixedArch) : undefined;
+  const strategy = arch === undefined ? createStrategy(o.strategy, { net, options: o.strategyOptions, epochs: o.epochs, seed: o.seed, checkpointDir, log }) : undefined;
   const trainer = new SupernetTrainer(net, { train: ds.train, val: ds.val, shape: ds.shape }, {
     epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, lrSchedule: o.lrSchedule, warmupEpochs: o.warmupEpochs, momentum: o.momentum,
-    nesterov: o.nesterov, weightDecay: o.weightDecay, labelSmoothing: o.labelSmoothing, seed: o.seed, sampler: arch ? new FixedPathSampler(arch) : makeSampler(net, o),
+    nesterov: o.nesterov, weightDecay: o.weightDecay, labelSmoothing: o.labelSmoothing, seed: o.seed, sampler: arch ? new FixedPathSampler(arch) : makeSampler(net, o), strategy,
     validationArchs: arch ? () => [arch] : undefined,
     validationPaths: o.validationPaths, validationBatches: o.validationBatches, maxStepsPerEpoch: o.maxStepsPerEpoch,
     augment: o.augmentPad > 0 || o.flip ? { pad: o.augmentPad, flip: o.flip } : null, normalization, saveEvery: o.saveEvery, checkpointDir,

@@ -15,6 +15,7 @@ import { learningRateAt, type LrScheduleKind, type LrScheduleOptions } from './l
 import { UniformPathSampler, type PathSampler } from './path-sampler';
 import { silentProgress, type ProgressSink } from './progress';
 import { Sgd, type ParamGrad } from './sgd';
+import type { StepContext, TrainingStrategy } from './training-strategy';
 
 /** Salts of the per-step / per-epoch RNG streams (createRng(seed, salt, epoch, step)). */
 const SAMPLE_SALT = 0x5a3;
@@ -44,6 +45,8 @@ export interface TrainerOptions {
   seed: number;
   /** Path sampler (default uniform single path). */
   sampler?: PathSampler;
+  /** Training strategy beyond plain SPOS (Cream, CLOSE); its hooks see every step. */
+  strategy?: TrainingStrategy;
   /** Architectures validated after each epoch; default `validationPaths` uniform random paths. */
   validationArchs?: (epoch: number) => number[][];
   /** Number of random validation paths per epoch (default 3). */
@@ -112,6 +115,8 @@ export class SupernetTrainer {
   private readonly nameOf = new Map<string, string>();
   private startEpoch = 0;
   private step = 0;
+  /** Optimizer step at which the lr schedule last restarted (CLOSE's LR restart); 0 = never. */
+  private lrRestartStep = 0;
   private lastMetrics: EpochMetrics | undefined;
 
   /** Builds the supernet. Throws RangeError for bad options (epochs, batch size, empty split). */
@@ -156,12 +161,24 @@ export class SupernetTrainer {
     this.sgd.loadState(ckpt.optimizerState);
     this.startEpoch = ckpt.manifest.epoch;
     this.step = ckpt.manifest.step;
+    const restart = ckpt.manifest.extra?.['lrRestartStep'];
+    this.lrRestartStep = typeof restart === 'number' ? restart : 0;
+    const saved = ckpt.manifest.extra?.['strategy'] as { name?: unknown; state?: unknown } | undefined;
+    const strategy = this.options.strategy;
+    if (strategy !== undefined && strategy.name !== 'uniform') {
+      if (saved?.name !== strategy.name) {
+        throw new CheckpointError(`${ckpt.dir}/manifest.json`, `checkpoint was trained with strategy '${String(saved?.name ?? 'uniform')}', not '${strategy.name}'; resume with the same strategy`);
+      }
+      if (saved.state !== undefined) strategy.restoreState?.(saved.state as Record<string, unknown>);
+    }
   }
 
   /** One training step on batch `b` with path `arch`; returns [loss, correct]. Synchronous. */
-  trainStep(x: Float32Array, y: Int32Array, size: number, arch: number[], lr: number): [number, number] {
+  trainStep(x: Float32Array, y: Int32Array, size: number, arch: number[], lr: number, ctx: StepContext = { epoch: 0, step: 0, globalStep: this.step }): [number, number] {
     const s = this.data.shape;
-    const vars = this.net.variablesForArch(arch);
+    const strategy = this.options.strategy;
+    const extra = strategy?.extraVariables?.(arch) ?? [];
+    const vars = extra.length === 0 ? this.net.variablesForArch(arch) : [...this.net.variablesForArch(arch), ...extra];
     return tf.tidy(() => {
       const xs = tf.tensor4d(x, [size, s[0], s[1], s[2]]);
       const ys = tf.tensor1d(y, 'int32');
@@ -169,7 +186,8 @@ export class SupernetTrainer {
       const { value, grads } = tf.variableGrads(() => {
         const logits = this.net.forward(xs, arch, { training: true });
         correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'float32')) as tf.Scalar);
-        return smoothedCrossEntropy(logits, ys, this.options.labelSmoothing ?? 0);
+        const baseLoss = (): tf.Scalar => smoothedCrossEntropy(logits, ys, this.options.labelSmoothing ?? 0);
+        return strategy?.loss ? strategy.loss({ xs, labels: ys, logits: logits as tf.Tensor2D, arch, baseLoss, ctx }) : baseLoss();
       }, vars);
       const params: ParamGrad[] = [];
       for (const v of vars) {
@@ -192,9 +210,15 @@ export class SupernetTrainer {
     const o = this.options;
     const stop = Math.min(untilEpoch, o.epochs);
     const progress = o.progress ?? silentProgress;
+    const strategy = o.strategy;
     const all: EpochMetrics[] = [];
     for (let epoch = this.startEpoch; epoch < stop; epoch++) {
       const t0 = Date.now();
+      if (strategy?.beginEpoch?.(epoch)?.restartLr === true && this.step > 0) {
+        this.lrRestartStep = this.step;
+        this.sgd.loadState([]);
+        o.log?.(`epoch ${epoch + 1}: learning-rate schedule restarted at step ${this.step}`);
+      }
       progress.start(`epoch ${epoch + 1}/${o.epochs}`, this.stepsPerEpoch);
       let lossSum = 0;
       let correct = 0;
@@ -203,10 +227,13 @@ export class SupernetTrainer {
       let lr = 0;
       for await (const b of this.batcher.epoch(epoch)) {
         if (k >= this.stepsPerEpoch) break;
-        const arch = this.sampler.sample(createRng(o.seed, SAMPLE_SALT, epoch, k));
-        lr = learningRateAt(this.schedule, this.step);
-        const [loss, c] = this.trainStep(b.x, b.y, b.size, arch, lr);
+        const ctx: StepContext = { epoch, step: k, globalStep: this.step };
+        const rng = createRng(o.seed, SAMPLE_SALT, epoch, k);
+        const arch = strategy?.samplePath?.(rng, ctx) ?? this.sampler.sample(rng);
+        lr = this.learningRate();
+        const [loss, c] = this.trainStep(b.x, b.y, b.size, arch, lr, ctx);
         if (!Number.isFinite(loss)) throw new Error(`training diverged at epoch ${epoch + 1} step ${k + 1} (loss ${loss}); lower --lr`);
+        strategy?.afterStep?.({ arch, loss, correct: c, size: b.size, x: b.x, y: b.y, lr, ctx });
         lossSum += loss * b.size;
         correct += c;
         seen += b.size;
@@ -215,6 +242,7 @@ export class SupernetTrainer {
         progress.update(k, lossSum / seen, correct / seen);
       }
       const val = await this.validate(epoch);
+      strategy?.endEpoch?.(epoch + 1, lossSum / seen);
       const m: EpochMetrics = { epoch: epoch + 1, trainLoss: lossSum / seen, trainAccuracy: correct / seen, valAccuracy: val.accuracy, valLoss: val.loss, lr, seconds: (Date.now() - t0) / 1000 };
       all.push(m);
       this.lastMetrics = m;
@@ -246,11 +274,22 @@ export class SupernetTrainer {
         backend: o.backend,
         rng: { seed: o.seed, scheme: 'per-step' },
         lrSchedule: this.schedule,
-        extra: { ...(o.checkpointExtra ?? {}), normalization: o.normalization, batchSize: o.batchSize, epochs: o.epochs, stepsPerEpoch: this.stepsPerEpoch },
+        extra: {
+          ...(o.checkpointExtra ?? {}), normalization: o.normalization, batchSize: o.batchSize, epochs: o.epochs, stepsPerEpoch: this.stepsPerEpoch,
+          lrRestartStep: this.lrRestartStep,
+          strategy: { name: o.strategy?.name ?? 'uniform', state: o.strategy?.checkpointState?.() },
+        },
       },
       this.net.root.namedWeights(),
       this.sgd,
     );
+  }
+
+  /** Learning rate of the step about to run: the schedule, restarted at {@link lrRestartStep} when CLOSE asked. */
+  private learningRate(): number {
+    if (this.lrRestartStep === 0) return learningRateAt(this.schedule, this.step);
+    const remaining = Math.max(1, this.schedule.totalSteps - this.lrRestartStep);
+    return learningRateAt({ ...this.schedule, totalSteps: remaining, warmupSteps: 0 }, this.step - this.lrRestartStep);
   }
 
   private async validate(epoch: number): Promise<{ accuracy: number; loss: number }> {
