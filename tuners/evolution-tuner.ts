@@ -1,5 +1,5 @@
 import type { CostModel, SearchSpace } from './search-space';
-import type { Candidate, CostLimits, OptimizeMode, ProposeContext, Tuner, TunerCreateArgs, TunerFactory } from './tuner';
+import type { Candidate, CostLimits, GenerationSummary, OptimizeMode, ProposeContext, Tuner, TunerCreateArgs, TunerFactory, TrialView } from './tuner';
 import type { Rng } from './rng';
 import { checkSpace } from './check-space';
 import { classArgsSchema, readCommonArgs, readEnum, readNumber, rejectUnknownArgs } from './class-args';
@@ -11,6 +11,7 @@ import type { Encoding } from './space/encode';
 import { encodeResults } from './evolution/encoded-results';
 import type { EncodedResult } from './evolution/encoded-results';
 import { crossover, mutateEach } from './evolution/operators';
+import { completeGenerations } from './evolution/generations';
 import { TunerArgsError } from './tuner-error';
 
 const SCHEMA = classArgsSchema({
@@ -102,6 +103,21 @@ export class EvolutionTuner implements Tuner {
       out.push(guard.accept(this.child(kind, parents, guard, ctx.rng)));
     }
     return out;
+  }
+
+  /**
+   * Generations of `populationSize` trials in sequence order, complete once all their trials
+   * finished, with the top `selectNum` candidates after each (over all trials so far; over the
+   * generation itself with `selectFrom: current` in generational mode). In steady-state mode this
+   * gives one export every populationSize trials. See completeGenerations.
+   */
+  generations(history: readonly TrialView[], from: number): GenerationSummary[] {
+    return completeGenerations(history, from, {
+      size: this.s.populationSize,
+      top: this.s.selectNum,
+      optimizeMode: this.s.optimizeMode,
+      currentOnly: this.s.mode === 'generational' && this.s.selectFrom === 'current',
+    });
   }
 
   /** One legal child of the given kind, else a random legal candidate, else a fitting duplicate. */

@@ -4,13 +4,14 @@ import { gridSearchTunerFactory } from './grid-search-tuner';
 import { evolutionTunerFactory } from './evolution-tuner';
 import { regularizedEvolutionTunerFactory } from './regularized-evolution-tuner';
 import { tpeTunerFactory } from './tpe-tuner';
+import { prioritizedPathTunerFactory } from './prioritized-path-tuner';
 
 /**
  * Every built-in tuner factory, in a fixed order. Called by the composition root to build the
  * config schema and to resolve `tuner.name`; returns a fresh array, nothing is registered globally.
  */
 export function builtinTuners(): TunerFactory[] {
-  return [randomTunerFactory, gridSearchTunerFactory, evolutionTunerFactory, regularizedEvolutionTunerFactory, tpeTunerFactory];
+  return [randomTunerFactory, gridSearchTunerFactory, evolutionTunerFactory, regularizedEvolutionTunerFactory, tpeTunerFactory, prioritizedPathTunerFactory];
 }
 
 /**

@@ -55,6 +55,25 @@ export interface Tuner {
   trialEnded?(trial: TrialView): void;
   /** Optional: true once the tuner will never propose again (e.g. the grid is exhausted). */
   isExhausted?(ctx: { history: readonly TrialView[] }): boolean;
+  /**
+   * Optional, for generation-based tuners: the generations numbered `from`, `from + 1`, ... that
+   * are complete in `history` (every trial of them finished), in order, stopping at the first
+   * incomplete one ([] when generation `from` is not complete). Pure. Called by the daemon after a
+   * trial ends (and on start) to write each generation's top candidates to
+   * `<experiment dir>/export/generation_NNN.json` once.
+   */
+  generations?(history: readonly TrialView[], from: number): GenerationSummary[];
+}
+
+/** One complete generation of a generation-based tuner, as exported by the daemon. */
+export interface GenerationSummary {
+  /** 0-based generation number. */
+  readonly generation: number;
+  /** Sequence numbers of the first and last trial of the generation. */
+  readonly firstSequence: number;
+  readonly lastSequence: number;
+  /** The tuner's top candidates after this generation, best first (its parents of the next one). */
+  readonly top: readonly TrialView[];
 }
 
 export interface TunerCreateArgs {

@@ -6,7 +6,7 @@
  *
  * Prints one table and a JSON line with every figure.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,19 @@ interface Figure {
   seconds: number;
   trialsPerSecond: number;
   daemonCpuMsPerTrial?: number;
+  /** CPU time of the event-loop thread alone (the daemon's bottleneck), per trial. */
+  eventLoopCpuMsPerTrial?: number;
+}
+
+/** CPU time (ms) of this process's main thread, from /proc (Linux); undefined elsewhere. */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100/s)
+  } catch {
+    return undefined;
+  }
 }
 
 /** Experiment homes, deleted only after every scenario ran: deleting 10,000 trial folders makes
@@ -36,6 +49,7 @@ async function runExperiment(name: string, trials: number, concurrency: number, 
   const manager = new ExperimentManager({ home, tuners: builtinTuners(), createTrainingService, log: () => {} });
   try {
     const cpu0 = process.cpuUsage();
+    const loop0 = mainThreadCpuMs();
     const t0 = process.hrtime.bigint();
     const { id } = await manager.createExperiment(
       { searchSpace: SPACE, trialCommand, trialConcurrency: concurrency, maxTrialNumber: trials, tuner: { name: 'random' }, trainingService: { platform: 'local', reuseMode } },
@@ -44,9 +58,12 @@ async function runExperiment(name: string, trials: number, concurrency: number, 
     const rec = await manager.whenSettled(id);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
+    const loop1 = mainThreadCpuMs();
     const counts = manager.getExperiment(id).trialCounts;
     if (rec.status !== 'DONE' || counts.SUCCEEDED !== trials) throw new Error(`${name}: experiment ended ${rec.status} with ${JSON.stringify(counts)}`);
-    return { name, trials, seconds, trialsPerSecond: trials / seconds, daemonCpuMsPerTrial: (cpu.user + cpu.system) / 1000 / trials };
+    const figure: Figure = { name, trials, seconds, trialsPerSecond: trials / seconds, daemonCpuMsPerTrial: (cpu.user + cpu.system) / 1000 / trials };
+    if (loop0 !== undefined && loop1 !== undefined) figure.eventLoopCpuMsPerTrial = (loop1 - loop0) / trials;
+    return figure;
   } finally {
     await manager.shutdown();
   }
@@ -90,9 +107,9 @@ async function main(): Promise<void> {
 
 function printTable(figures: Figure[], extra: { efficiency1s: number; ideal1s: number }): void {
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`${pad('scenario', 44)} ${pad('trials', 7)} ${pad('seconds', 8)} ${pad('trials/s', 9)} daemon CPU ms/trial`);
+  console.log(`${pad('scenario', 44)} ${pad('trials', 7)} ${pad('seconds', 8)} ${pad('trials/s', 9)} ${pad('daemon CPU ms/trial', 20)} event-loop CPU ms/trial`);
   for (const f of figures) {
-    console.log(`${pad(f.name, 44)} ${pad(String(f.trials), 7)} ${pad(f.seconds.toFixed(2), 8)} ${pad(f.trialsPerSecond.toFixed(0), 9)} ${f.daemonCpuMsPerTrial?.toFixed(3) ?? '-'}`);
+    console.log(`${pad(f.name, 44)} ${pad(String(f.trials), 7)} ${pad(f.seconds.toFixed(2), 8)} ${pad(f.trialsPerSecond.toFixed(0), 9)} ${pad(f.daemonCpuMsPerTrial?.toFixed(3) ?? '-', 20)} ${f.eventLoopCpuMsPerTrial?.toFixed(3) ?? '-'}`);
   }
   const reuse = figures[1]!.trialsPerSecond / figures[0]!.trialsPerSecond;
   const spawn = figures[3]!.trialsPerSecond / figures[2]!.trialsPerSecond;

@@ -10,14 +10,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startDaemon } from '../../daemon/server/start-daemon';
-import type { LiveDelta } from '../../daemon/service/live-delta';
+import { startBenchDaemon } from './bench-daemon';
+import { streamBench, STREAM_SIM } from './stream-bench';
 import { launchBrowser } from '../../test/webui/browser-harness';
 import { generateExperiment } from './generate-experiment';
-import { frameStats, median, type FrameStats } from './frame-stats';
+import { median } from './frame-stats';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 100_000);
-const STREAM_MS = 6000;
+/** BENCH_ONLY=stream skips the REST, paint and round-trip parts. */
+const only = process.env.BENCH_ONLY;
 const FAST_TRIAL = `#!/bin/sh
 m() { printf '{"type":"metric","trialId":"%s","kind":"%s","value":%s}\\n' "$NASCTL_TRIAL_ID" "$1" "$2" >&3; }
 m intermediate 0.5
@@ -84,105 +85,77 @@ async function main(): Promise<void> {
     process.stderr.write('\n');
     say(`generated ${TRIALS} trials x 20 intermediate metrics in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    const daemon = await startDaemon({ home, port: 0, log: () => undefined, resumeInterrupted: false });
+    const daemon = await startBenchDaemon(home, STREAM_SIM);
     const base = `http://127.0.0.1:${daemon.port}`;
     const browser = await launchBrowser();
     try {
-      say('\nREST (median of 3, daemon on this machine):');
       const api = `${base}/api/v1/experiments/${id}`;
-      for (const [label, url] of [
-        ['GET /experiments', `${base}/api/v1/experiments`],
-        ['GET /experiments/:id', api],
-        ['trials, first page of 200', `${api}/trials?limit=200&sort=sequence&order=desc`],
-        ['trials, sort finalMetric', `${api}/trials?limit=200&sort=finalMetric&order=desc`],
-        ['trials, sort duration', `${api}/trials?limit=200&sort=duration&order=desc`],
-        ['trials, status FAILED', `${api}/trials?limit=200&status=FAILED`],
-        ['trials, metric range', `${api}/trials?limit=200&metricMin=0.85&metricMax=0.9`],
-        ['trials, search choice value', `${api}/trials?limit=200&search=sep_conv3x3`],
-        ['trials, offset 99,800', `${api}/trials?limit=200&offset=${Math.max(0, TRIALS - 200)}`],
-        ['trials, limit 10,000 (charts)', `${api}/trials?limit=10000&sort=sequence&order=asc`],
-        ['metrics of one trial', `${api}/trials/t00001/metrics`],
-        ['metrics/latest', `${api}/metrics/latest`],
-      ] as const) {
-        const r = await timeFetch(url);
-        say(`  ${label.padEnd(32)} ${ms(r.ms)}  ${(r.bytes / 1024).toFixed(0).padStart(7)} KiB`);
-      }
-
       const page = await browser.context.newPage();
-      say('\nHeadless Chromium (cold page loads; goal < 2000 ms):');
-      const tp: number[] = [];
-      const op: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        tp.push(await paintTime(page, `${base}/experiments/${id}/trials`, '.vrow[data-trial]'));
-        op.push(await paintTime(page, `${base}/experiments/${id}/overview`, '[data-testid="top-trials"]'));
-      }
-      say(`  trials page, first rows painted   ${ms(median(tp))}  (runs: ${tp.map((x) => x.toFixed(0)).join(', ')})`);
-      say(`  overview, top trials painted      ${ms(median(op))}  (runs: ${op.map((x) => x.toFixed(0)).join(', ')})`);
-      await page.goto(`${base}/experiments/${id}/charts`, { waitUntil: 'commit' });
-      const c0 = performance.now();
-      await page.locator('[data-testid="chart-final"] canvas').waitFor({ timeout: 120_000 });
-      say(`  charts page, all ${TRIALS} trials drawn ${ms(performance.now() - c0)}`);
+      if (!only) {
+        say('\nREST (median of 3, daemon on this machine):');
+        for (const [label, url] of [
+          ['GET /experiments', `${base}/api/v1/experiments`],
+          ['GET /experiments/:id', api],
+          ['trials, first page of 200', `${api}/trials?limit=200&sort=sequence&order=desc`],
+          ['trials, sort finalMetric', `${api}/trials?limit=200&sort=finalMetric&order=desc`],
+          ['trials, sort duration', `${api}/trials?limit=200&sort=duration&order=desc`],
+          ['trials, status FAILED', `${api}/trials?limit=200&status=FAILED`],
+          ['trials, metric range', `${api}/trials?limit=200&metricMin=0.85&metricMax=0.9`],
+          ['trials, search choice value', `${api}/trials?limit=200&search=sep_conv3x3`],
+          ['trials, search an id', `${api}/trials?limit=200&search=t0ppo`],
+          ['trials, search, sort by metric', `${api}/trials?limit=200&search=identity&sort=finalMetric&order=desc`],
+          ['trials, sort by a choice', `${api}/trials?limit=200&sortParam=layer3&order=desc`],
+          ['trials, sort by choice, off 50k', `${api}/trials?limit=200&sortParam=layer3&order=asc&offset=50000`],
+          ['trials, sort by metric key flops', `${api}/trials?limit=200&sortMetric=flops&order=desc`],
+          ['trials, offset 99,800', `${api}/trials?limit=200&offset=${Math.max(0, TRIALS - 200)}`],
+          ['trials, limit 10,000', `${api}/trials?limit=10000&sort=sequence&order=asc`],
+          ['charts columns (all trials)', `${api}/charts`],
+          ['metrics of one trial', `${api}/trials/t00001/metrics`],
+          ['metrics/latest', `${api}/metrics/latest`],
+        ] as const) {
+          const r = await timeFetch(url);
+          say(`  ${label.padEnd(32)} ${ms(r.ms)}  ${(r.bytes / 1024).toFixed(0).padStart(7)} KiB`);
+        }
 
-      say('\nRound trips on the trials page (click -> new rows painted; goal < 300 ms):');
-      await page.goto(`${base}/experiments/${id}/trials`);
-      await page.locator('.vrow[data-trial]').first().waitFor();
-      const rt: Array<[string, () => Promise<void>]> = [
-        ['sort by metric (desc)', () => page.locator('.vhead [data-col="finalMetric"]').click()],
-        ['sort by metric (asc)', () => page.locator('.vhead [data-col="finalMetric"]').click()],
-        ['sort by duration', () => page.locator('.vhead [data-col="duration"]').click()],
-        ['sort by status', () => page.locator('.vhead [data-col="status"]').click()],
-        ['filter status FAILED', () => page.locator('[data-testid="filter-FAILED"]').click()],
-        ['clear status filter', () => page.locator('[data-testid="filter-FAILED"]').click()],
-        ['scroll to row 50,000', () => page.locator('[data-testid="trials-table"]').evaluate((e) => { (e as unknown as { scrollTop: number }).scrollTop = 50_000 * 32; })],
-      ];
-      const rts: number[] = [];
-      for (const [label, act] of rt) {
-        const r = await roundTrip(page, act);
-        rts.push(r);
-        say(`  ${label.padEnd(32)} ${ms(r)}`);
-      }
-      const wanted = `t${Math.floor(TRIALS / 2).toString(36).padStart(5, '0')}`;
-      const typed = performance.now();
-      await page.locator('[data-testid="trial-search"]').fill(wanted);
-      await page.locator(`.vrow[data-trial="${wanted}"]`).waitFor();
-      say(`  ${'search by id (250 ms debounce)'.padEnd(32)} ${ms(performance.now() - typed)}`);
+        say('\nHeadless Chromium (cold page loads; goal < 2000 ms):');
+        const tp: number[] = [];
+        const op: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          tp.push(await paintTime(page, `${base}/experiments/${id}/trials`, '.vrow[data-trial]'));
+          op.push(await paintTime(page, `${base}/experiments/${id}/overview`, '[data-testid="top-trials"]'));
+        }
+        say(`  trials page, first rows painted   ${ms(median(tp))}  (runs: ${tp.map((x) => x.toFixed(0)).join(', ')})`);
+        say(`  overview, top trials painted      ${ms(median(op))}  (runs: ${op.map((x) => x.toFixed(0)).join(', ')})`);
+        await page.goto(`${base}/experiments/${id}/charts`, { waitUntil: 'commit' });
+        const c0 = performance.now();
+        await page.locator('[data-testid="chart-final"] canvas').waitFor({ timeout: 120_000 });
+        say(`  charts page, all ${TRIALS} trials drawn ${ms(performance.now() - c0)}`);
 
-      say(`\nStreaming: resume the experiment with fast trials for ${STREAM_MS / 1000} s, trials page open (100k rows):`);
-      await page.goto(`${base}/experiments/${id}/trials`);
-      await page.locator('.vrow[data-trial]').first().waitFor();
-      const counts: Record<string, number> = {};
-      const unsub = daemon.service.subscribe((d: LiveDelta) => {
-        if (d.experimentId === id) counts[d.type] = (counts[d.type] ?? 0) + 1;
-      });
-      const res = await fetch(`${api}/resume`, { method: 'POST' });
-      if (!res.ok) throw new Error(`resume failed: ${res.status} ${await res.text()}`);
-      const frames = await page.evaluate((dur: number) => new Promise<number[]>((resolve) => {
-        const g = globalThis as unknown as { requestAnimationFrame(cb: (t: number) => void): void };
-        const times: number[] = [];
-        let start = -1;
-        const tick = (t: number) => {
-          if (start < 0) start = t;
-          times.push(t);
-          if (t - start < dur) g.requestAnimationFrame(tick);
-          else resolve(times);
-        };
-        g.requestAnimationFrame(tick);
-      }), STREAM_MS);
-      unsub();
-      const stats: FrameStats = frameStats(frames);
-      const deltas = Object.values(counts).reduce((a, b) => a + b, 0);
-      say(`  deltas received: ${deltas} (${(deltas / (STREAM_MS / 1000)).toFixed(0)}/s): ${JSON.stringify(counts)}`);
-      say(`  trial updates: ${((counts.trial ?? 0) / (STREAM_MS / 1000)).toFixed(0)}/s`);
-      say(`  frames: ${stats.count} in ${STREAM_MS} ms, median ${stats.median.toFixed(1)} ms, p95 ${stats.p95.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms, frames > 50 ms: ${stats.over50}`);
-      const restDuring = await timeFetch(`${api}/trials?limit=200&sort=finalMetric&order=desc`, 1);
-      say(`  REST sort by metric while streaming ${ms(restDuring.ms)}`);
-      try {
-        const during = await roundTrip(page, () => page.locator('.vhead [data-col="finalMetric"]').click());
-        say(`  sort round trip while streaming   ${ms(during)}`);
-      } catch {
-        say('  sort round trip while streaming   did not finish within 30 s (the daemon did not answer in time)');
+        say('\nRound trips on the trials page (click -> new rows painted; goal < 300 ms):');
+        await page.goto(`${base}/experiments/${id}/trials`);
+        await page.locator('.vrow[data-trial]').first().waitFor();
+        const rt: Array<[string, () => Promise<void>]> = [
+          ['sort by metric (desc)', () => page.locator('.vhead [data-col="finalMetric"]').click()],
+          ['sort by metric (asc)', () => page.locator('.vhead [data-col="finalMetric"]').click()],
+          ['sort by duration', () => page.locator('.vhead [data-col="duration"]').click()],
+          ['sort by status', () => page.locator('.vhead [data-col="status"]').click()],
+          ['filter status FAILED', () => page.locator('[data-testid="filter-FAILED"]').click()],
+          ['clear status filter', () => page.locator('[data-testid="filter-FAILED"]').click()],
+          ['scroll to row 50,000', () => page.locator('[data-testid="trials-table"]').evaluate((e) => { (e as unknown as { scrollTop: number }).scrollTop = 50_000 * 32; })],
+        ];
+        const rts: number[] = [];
+        for (const [label, act] of rt) {
+          const r = await roundTrip(page, act);
+          rts.push(r);
+          say(`  ${label.padEnd(32)} ${ms(r)}`);
+        }
+        const wanted = `t${Math.floor(TRIALS / 2).toString(36).padStart(5, '0')}`;
+        const typed = performance.now();
+        await page.locator('[data-testid="trial-search"]').fill(wanted);
+        await page.locator(`.vrow[data-trial="${wanted}"]`).waitFor();
+        say(`  ${'search by id (250 ms debounce)'.padEnd(32)} ${ms(performance.now() - typed)}`);
       }
-      await fetch(`${api}/stop`, { method: 'POST' });
+      if (!only || only === 'stream') await streamBench(page, base, id, daemon, say);
     } finally {
       await browser.close();
       await daemon.close();

@@ -8,7 +8,12 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { bearerToken, tokenMatches } from './token-auth';
 import { experimentRoutes } from './routes/experiment-routes';
 import { trialRoutes } from './routes/trial-routes';
+import { paretoRoutes } from './routes/pareto-routes';
+import { tunerBoardRoutes } from './routes/tuner-board-routes';
 import { placeholderPage } from './placeholder-page';
+import { checkpointRoutes } from './routes/checkpoint-routes';
+import { rankEvalRoutes } from './routes/rank-eval-routes';
+import type { CheckpointCatalog } from '../watch/checkpoint-watchers';
 import { packageVersion } from './package-version';
 
 /** Options of the REST app, decided by the daemon's composition root. */
@@ -25,6 +30,8 @@ export interface ApiAppOptions {
   version?: string;
   /** Receives one line per unexpected (500) error, with its stack. Default: ignore. */
   log?: (line: string) => void;
+  /** Checkpoints and Cream boards of supernet experiments (the daemon's watchers); without it those routes are absent. */
+  checkpoints?: CheckpointCatalog;
 }
 
 /** Prefix of every REST route. */
@@ -70,6 +77,10 @@ export function createApiApp(service: ExperimentService, opts: ApiAppOptions = {
   });
   api.use(experimentRoutes(service, validator, opts.defaultBaseDir ?? process.cwd()));
   api.use(trialRoutes(service, validator));
+  api.use(paretoRoutes(service, validator));
+  api.use(tunerBoardRoutes(service));
+  if (opts.checkpoints) api.use(checkpointRoutes(opts.checkpoints));
+  api.use(rankEvalRoutes(validator));
   api.use(notFoundHandler());
   app.use(API_PREFIX, api);
 

@@ -29,6 +29,8 @@ export interface ExperimentConfig {
   trainingService: TrainingServiceConfig;
   /** Absolute; default NASCTL_HOME. */
   experimentWorkingDirectory?: string;
+  /** Absolute folder of supernet checkpoints the daemon watches (default: trialCommand's --checkpoint-dir; see daemon/watch). */
+  checkpointDirectory?: string;
   logLevel: 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'fatal';
   /** Seed of the tuner's RNG (default 0): same seed and history -> same proposals. */
   seed: number;

@@ -171,6 +171,7 @@ function validateV2(input: Record<string, unknown>, baseDir: string, opts: LoadC
   if (typeof raw.experimentWorkingDirectory === 'string') {
     config.experimentWorkingDirectory = resolveUserPath(raw.experimentWorkingDirectory, baseDir);
   }
+  if (typeof raw.checkpointDirectory === 'string') config.checkpointDirectory = resolveUserPath(raw.checkpointDirectory, trialCodeDirectory);
   return { config, notices };
 }
 

@@ -6,6 +6,8 @@ import { NasctlError, UnauthorizedError } from '../errors';
 import { RequestValidator } from '../api/request-validator';
 import { tokenMatches } from '../api/token-auth';
 import subscribeSchema from '../api/schemas/subscribe-payload.json';
+import { DEFAULT_BATCH_MS, DeltaBatcher } from './delta-batcher';
+import { DEFAULT_SUMMARY_MS, SummaryNotifier } from './summary-notifier';
 
 /** Options of the live events, decided by the daemon's composition root (same token rule as REST). */
 export interface LiveEventsOptions {
@@ -13,6 +15,10 @@ export interface LiveEventsOptions {
   requireToken?: boolean;
   /** Receives one line per unexpected error. Default: ignore. */
   log?: (line: string) => void;
+  /** Interval of batched delivery (`subscribe` with `batch: true`), ms. Default DEFAULT_BATCH_MS (50). */
+  batchMs?: number;
+  /** Interval of `experiment-summaries` events to list clients, ms. Default DEFAULT_SUMMARY_MS (1000). */
+  summaryMs?: number;
 }
 
 /** Payload of the client's `subscribe` event. */
@@ -20,6 +26,11 @@ export interface SubscribePayload {
   experimentId: string;
   /** Last seq the client has; missed deltas after it are sent first (or a `reset`). */
   sinceSeq?: number;
+  /**
+   * true: receive `deltas` events (arrays, coalesced, at most one per batch interval) instead of
+   * one `delta` event per change. Catch-up also comes as one `deltas` array.
+   */
+  batch?: boolean;
 }
 
 /** Answer passed to the client's acknowledgement callback of `subscribe` / `unsubscribe` / `subscribe-list`. */
@@ -44,6 +55,11 @@ export interface LiveEvents {
 /** Room of one experiment's deltas. */
 export function experimentRoom(id: string): string {
   return `experiment:${id}`;
+}
+
+/** Room of one experiment's batched deltas (event `deltas`). */
+export function experimentBatchRoom(id: string): string {
+  return `experiment-batch:${id}`;
 }
 
 /** Room of experiment-list changes (every `type: 'experiment'` delta, as event `experiment-delta`). */
@@ -76,16 +92,25 @@ export function attachLiveEvents(httpServer: HttpServer, service: ExperimentServ
     });
   }
 
+  const batcher = new DeltaBatcher((id, deltas) => io.to(experimentBatchRoom(id)).emit('deltas', deltas), opts.batchMs ?? DEFAULT_BATCH_MS);
+  const hasMembers = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+  const summaries = new SummaryNotifier(service, (list) => io.to(LIST_ROOM).emit('experiment-summaries', list),
+    (e) => log(`live: experiment summaries failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`), opts.summaryMs ?? DEFAULT_SUMMARY_MS);
   const unsubscribe = service.subscribe((delta: LiveDelta) => {
-    io.to(experimentRoom(delta.experimentId)).emit('delta', delta);
-    if (delta.type === 'experiment') io.to(LIST_ROOM).emit('experiment-delta', delta);
+    const room = experimentRoom(delta.experimentId);
+    if (hasMembers(room)) io.to(room).emit('delta', delta);
+    if (hasMembers(experimentBatchRoom(delta.experimentId))) batcher.push(delta);
+    if (hasMembers(LIST_ROOM)) {
+      if (delta.type === 'experiment') io.to(LIST_ROOM).emit('experiment-delta', delta);
+      summaries.push(delta);
+    }
   });
 
   io.on('connection', (socket: Socket) => {
     socket.on('subscribe', (payload: unknown, ack?: unknown) => {
       const reply = acker(ack);
       try {
-        const { experimentId, sinceSeq } = validator.body<SubscribePayload>(subscribeSchema, payload, 'payload');
+        const { experimentId, sinceSeq, batch } = validator.body<SubscribePayload>(subscribeSchema, payload, 'payload');
         let caughtUp = 0;
         // Catch-up and join happen in one synchronous step, so no live delta slips between them.
         if (sinceSeq !== undefined) {
@@ -94,13 +119,17 @@ export function attachLiveEvents(httpServer: HttpServer, service: ExperimentServ
             const reset: ResetPayload = { experimentId, reason: `deltas after seq ${sinceSeq} are no longer kept; reload the experiment` };
             socket.emit('reset', reset);
           } else {
-            for (const d of missed) socket.emit('delta', d);
+            if (batch) {
+              if (missed.length > 0) socket.emit('deltas', missed);
+            } else {
+              for (const d of missed) socket.emit('delta', d);
+            }
             caughtUp = missed.length;
           }
         } else {
           service.getExperiment(experimentId); // NotFoundError for unknown ids
         }
-        void socket.join(experimentRoom(experimentId));
+        void socket.join(batch ? experimentBatchRoom(experimentId) : experimentRoom(experimentId));
         reply({ ok: true, caughtUp });
       } catch (err) {
         if (!(err instanceof NasctlError)) log(`live: subscribe failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -110,7 +139,10 @@ export function attachLiveEvents(httpServer: HttpServer, service: ExperimentServ
     });
     socket.on('unsubscribe', (payload: unknown, ack?: unknown) => {
       const id = (payload as { experimentId?: unknown } | null)?.experimentId;
-      if (typeof id === 'string') void socket.leave(experimentRoom(id));
+      if (typeof id === 'string') {
+        void socket.leave(experimentRoom(id));
+        void socket.leave(experimentBatchRoom(id));
+      }
       acker(ack)({ ok: true, caughtUp: 0 });
     });
     socket.on('subscribe-list', (...args: unknown[]) => {
@@ -123,6 +155,8 @@ export function attachLiveEvents(httpServer: HttpServer, service: ExperimentServ
     io,
     close: async () => {
       unsubscribe();
+      batcher.close();
+      summaries.close();
       io.disconnectSockets(true);
       io.engine.close();
     },

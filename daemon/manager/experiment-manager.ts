@@ -8,6 +8,9 @@ import type { TrialQuery, TrialPage, TrialRecord, MetricRecord, ExperimentRecord
 import { isActiveExperiment } from '../store/types';
 import type { TrialParameters } from '../../trial-runtime/protocol/messages';
 import type { Tuner, TunerFactory } from '../../tuners/tuner';
+import type { Assessor, AssessorFactory } from '../../tuners/assessor';
+import { builtinAssessors } from '../../tuners/assessors/registry';
+import { AssessorArgsError } from '../../tuners/assessors/assessor-args-error';
 import type { TrainingService } from '../training/training-service';
 import { validateConfig } from '../config/load-config';
 import { openSqliteStore } from '../store/sqlite-store';
@@ -15,7 +18,7 @@ import { experimentDir, experimentDbPath, scanExperiments } from '../store/exper
 import { ConfigError, ConflictError, NotFoundError } from '../errors';
 import { TunerArgsError } from '../../tuners/tuner-error';
 import { ExperimentRunner } from './experiment-runner';
-import { DeltaBus } from './delta-bus';
+import { DeltaBus, type UnnumberedDelta } from './delta-bus';
 import { randomId } from './ids';
 import { exportCsv, exportJson } from './export-experiment';
 
@@ -23,6 +26,8 @@ export interface ManagerOptions {
   /** NASCTL_HOME: experiments live in <home>/experiments/<id>. */
   home: string;
   tuners: readonly TunerFactory[];
+  /** Assessors configs may name (`assessor.name`); default: builtinAssessors(). */
+  assessors?: readonly AssessorFactory[];
   createTrainingService(config: ExperimentConfig, log: (line: string) => void): TrainingService;
   log(line: string): void;
   clock?: () => number;
@@ -50,9 +55,11 @@ export class ExperimentManager implements ExperimentService {
   private readonly loaded = new Map<string, Loaded>();
   private readonly bus: DeltaBus;
   private readonly clock: () => number;
+  private readonly assessors: readonly AssessorFactory[];
 
   constructor(private readonly opts: ManagerOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.assessors = opts.assessors ?? builtinAssessors();
     this.bus = new DeltaBus(20_000, (e) => opts.log(`live listener error: ${String(e)}`));
     mkdirSync(join(opts.home, 'experiments'), { recursive: true });
   }
@@ -94,8 +101,9 @@ export class ExperimentManager implements ExperimentService {
   }
 
   async createExperiment(rawConfig: unknown, baseDir: string): Promise<{ id: string; notices: string[] }> {
-    const { config, notices } = validateConfig(rawConfig, baseDir, { tuners: this.opts.tuners });
+    const { config, notices } = validateConfig(rawConfig, baseDir, { tuners: this.opts.tuners, assessors: this.assessors });
     this.makeTuner(config); // fail early on bad classArgs before anything is written
+    this.makeAssessor(config);
     const id = randomId(8);
     const dir = this.prepareDir(id, config);
     const store = this.openWritable(id, dir);
@@ -204,6 +212,11 @@ export class ExperimentManager implements ExperimentService {
     return this.bus.subscribe(listener);
   }
 
+  /** Publishes a delta made outside the runners (the checkpoint watcher), numbered with the experiment's others. */
+  publishDelta(delta: UnnumberedDelta): void {
+    this.bus.publish(delta);
+  }
+
   deltasSince(id: string, seq: number): LiveDelta[] | null {
     this.store(id);
     return this.bus.since(id, seq);
@@ -284,6 +297,7 @@ export class ExperimentManager implements ExperimentService {
       dir,
       bus: this.bus,
       createTuner: (config) => this.makeTuner(config),
+      createAssessor: (config) => this.makeAssessor(config),
       createTrainingService: (config) => this.opts.createTrainingService(config, this.opts.log),
       clock: this.clock,
       log: this.opts.log,
@@ -300,6 +314,22 @@ export class ExperimentManager implements ExperimentService {
       return factory.create({ searchSpace: config.searchSpace, classArgs: config.tuner.classArgs ?? {}, cost: config.searchSpaceCost });
     } catch (e) {
       if (e instanceof TunerArgsError) throw new ConfigError(`/tuner/classArgs${e.path}`, e.message, { cause: e });
+      throw e;
+    }
+  }
+
+  /** The config's assessor, or undefined when it names none. Throws ConfigError like makeTuner. */
+  private makeAssessor(config: ExperimentConfig): Assessor | undefined {
+    if (config.assessor === undefined) return undefined;
+    const wanted = config.assessor.name.toLowerCase();
+    const factory = this.assessors.find((f) => f.name.toLowerCase() === wanted);
+    if (!factory) {
+      throw new ConfigError('/assessor/name', `unknown assessor '${config.assessor.name}'; built-in assessors: ${this.assessors.map((f) => f.name).join(', ')}`);
+    }
+    try {
+      return factory.create({ classArgs: config.assessor.classArgs ?? {} });
+    } catch (e) {
+      if (e instanceof AssessorArgsError) throw new ConfigError(`/assessor/classArgs${e.path}`, e.message, { cause: e });
       throw e;
     }
   }

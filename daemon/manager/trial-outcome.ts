@@ -1,14 +1,19 @@
 import type { TrialExit } from '../training/training-service';
 import type { TrialStatus } from '../store/types';
 
-/** What the user or daemon asked for when it killed a trial. */
-export type KillIntent = 'user' | 'stop' | 'shutdown';
+/** What the user or daemon asked for when it killed a trial ('assessor': an assessor said stop). */
+export type KillIntent = 'user' | 'stop' | 'shutdown' | 'assessor';
 
 /**
- * Maps how a trial process ended to its final state and a human-readable reason.
+ * Maps how a trial process ended to its final state and a human-readable reason
+ * (`assessorReason`: the assessor's words, used with intent 'assessor').
  * Pure; see test/daemon/manager/trial-outcome.test.ts.
  */
-export function trialOutcome(exit: TrialExit, intent: KillIntent | undefined, hasFinalMetric: boolean): { status: TrialStatus; reason?: string } {
+export function trialOutcome(
+  exit: TrialExit, intent: KillIntent | undefined, hasFinalMetric: boolean, assessorReason?: string,
+): { status: TrialStatus; reason?: string } {
+  // An assessor's decision stands even when the trial exited by itself before the kill landed.
+  if (intent === 'assessor') return { status: 'EARLY_STOPPED', reason: assessorReason ?? 'stopped by the assessor' };
   if (intent === 'user') return { status: 'USER_CANCELED', reason: 'killed by the user' };
   if (intent === 'stop') return { status: 'SYS_CANCELED', reason: 'interrupted: experiment stopped' };
   if (intent === 'shutdown') return { status: 'SYS_CANCELED', reason: 'interrupted: daemon shut down' };

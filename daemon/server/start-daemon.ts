@@ -10,6 +10,7 @@ import { attachLiveEvents } from '../live/attach-live-events';
 import { readDaemonInfo, writeDaemonInfo, removeDaemonInfo, isProcessAlive } from '../cli/daemon-info';
 import { ConflictError } from '../errors';
 import { createTrainingService } from './create-training-service';
+import { CheckpointWatchers } from '../watch/checkpoint-watchers';
 
 export interface DaemonHandle {
   host: string;
@@ -17,6 +18,8 @@ export interface DaemonHandle {
   token: string;
   service: ExperimentService;
   manager: ExperimentManager;
+  /** Watches the checkpoint folders of running supernet experiments. */
+  checkpoints: CheckpointWatchers;
   /** Stops every experiment (trials killed, marked for re-run on resume), closes the server, removes daemon.json. */
   close(): Promise<void>;
 }
@@ -46,9 +49,11 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<DaemonHandl
   const token = randomBytes(24).toString('hex');
   const version = packageVersion();
   const manager = new ExperimentManager({ home: opts.home, tuners: builtinTuners(), createTrainingService, log });
+  // Before experiments resume: a resumed supernet experiment's checkpoint folder is watched at once.
+  const checkpoints = new CheckpointWatchers({ service: manager, publish: (d) => manager.publishDelta(d), log });
   const requireToken = !isLoopback(host);
   // The built web UI (dist/webui); without it the API app serves a placeholder page.
-  const app = createApiApp(manager, { token, requireToken, staticDir: join(__dirname, '..', '..', 'webui'), version, log });
+  const app = createApiApp(manager, { token, requireToken, staticDir: join(__dirname, '..', '..', 'webui'), version, log, checkpoints });
   const server = createServer(app);
   const live = attachLiveEvents(server, manager, { token, requireToken });
   const port = await listen(server, host, opts.port ?? 8080);
@@ -64,9 +69,11 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<DaemonHandl
     token,
     service: manager,
     manager,
+    checkpoints,
     close: () => {
       closing ??= (async () => {
         await manager.shutdown();
+        await checkpoints.close();
         await live.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         removeDaemonInfo(opts.home, process.pid);

@@ -14,6 +14,20 @@ export interface Migration {
 /** Marks a SQLite file as a nasctl experiment database (`PRAGMA application_id`, "nasc"). */
 export const NASCTL_APPLICATION_ID = 0x6e617363;
 
+/**
+ * SQL of a trial's search text (see trialSearchText in trial-query.ts, which the in-memory store
+ * uses; both must agree): lower-cased id, then each parameter's value on its own line — a
+ * choice's `_value` (strings unquoted, anything else as its JSON text), a plain string unquoted,
+ * any other value as its JSON text. `p` and `id` are the SQL of the parameters and id columns.
+ */
+function searchTextSql(p: string, id: string): string {
+  return `lower(${id} || char(10) || COALESCE((SELECT group_concat(CASE
+      WHEN j.type = 'object' AND json_type(j.value, '$._value') IS NOT NULL THEN
+        CASE json_type(j.value, '$._value') WHEN 'text' THEN j.value ->> '$._value' ELSE j.value -> '$._value' END
+      WHEN j.type = 'text' THEN j.atom
+      ELSE ${p} -> j.fullkey END, char(10)) FROM json_each(${p}) AS j), ''))`;
+}
+
 /** Every schema step, oldest first. Append new steps; never change released ones. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -83,6 +97,21 @@ export const MIGRATIONS: readonly Migration[] = [
         value TEXT NOT NULL
       );
       PRAGMA application_id = ${NASCTL_APPLICATION_ID};
+    `,
+  },
+  {
+    version: 2,
+    nasctlVersion: '0.1.0',
+    description: 'trial_search: compact lower-cased search text per trial (id and parameter values), kept by a trigger',
+    sql: `
+      CREATE TABLE trial_search (
+        sequence INTEGER PRIMARY KEY REFERENCES trials (sequence),
+        text TEXT NOT NULL
+      );
+      INSERT INTO trial_search (sequence, text) SELECT sequence, ${searchTextSql('parameters', 'id')} FROM trials;
+      CREATE TRIGGER trials_search_insert AFTER INSERT ON trials BEGIN
+        INSERT INTO trial_search (sequence, text) VALUES (NEW.sequence, ${searchTextSql('NEW.parameters', 'NEW.id')});
+      END;
     `,
   },
 ];

@@ -10,15 +10,37 @@ const SORT_KEYS: readonly TrialSortKey[] = [
   'sequence', 'status', 'createdAt', 'startedAt', 'endedAt', 'duration', 'finalMetric',
 ];
 
+/**
+ * A TrialQuery that may also sort by a search-space parameter or a dict-metric key (the REST
+ * query's `sortParam` / `sortMetric`). Stores receive it typed as TrialQuery and read the extra
+ * fields in normalizeTrialQuery (the contract type TrialQuery lacks them; see docs/rest-api.md).
+ */
+export interface KeyedTrialQuery extends TrialQuery {
+  /** Sort by this parameter's value (a choice's `_value`); overrides `sort`. */
+  sortParam?: string;
+  /** Sort by this key of the final metric (`default` = the metric itself); overrides `sort`. */
+  sortMetric?: string;
+}
+
+/** Characters a sortParam / sortMetric key may not contain (they go into a JSON path literal). */
+const BAD_KEY = /["'\\\u0000-\u001f]/;
+
 /** A TrialQuery with defaults applied and values checked; what both stores execute. */
 export interface NormalizedTrialQuery {
   /** Undefined = any status. An empty list matches nothing. */
   status?: TrialStatus[];
   metricMin?: number;
   metricMax?: number;
-  /** Already lower-cased with asciiLower; undefined when absent or empty. */
+  /**
+   * Already lower-cased with asciiLower; undefined when absent or empty. Matches a substring of
+   * the trial's search text (trialSearchText: its id or one of its parameter values).
+   */
   search?: string;
   sort: TrialSortKey;
+  /** When set, the sort is by this parameter's value instead of `sort`. */
+  sortParam?: string;
+  /** When set, the sort is by this key of the final metric instead of `sort`. */
+  sortMetric?: string;
   order: 'asc' | 'desc';
   offset: number;
   limit: number;
@@ -29,7 +51,7 @@ export interface NormalizedTrialQuery {
  * Called by every store's listTrials before running it. Throws BadRequestError naming the field
  * for an unknown status or sort key, a negative or fractional offset/limit, or a limit above 10,000.
  */
-export function normalizeTrialQuery(q: TrialQuery = {}): NormalizedTrialQuery {
+export function normalizeTrialQuery(q: KeyedTrialQuery = {}): NormalizedTrialQuery {
   const out: NormalizedTrialQuery = {
     sort: q.sort ?? 'sequence',
     order: q.order ?? 'asc',
@@ -47,6 +69,17 @@ export function normalizeTrialQuery(q: TrialQuery = {}): NormalizedTrialQuery {
   }
   if (!Number.isInteger(out.limit) || out.limit < 0 || out.limit > MAX_TRIAL_LIMIT) {
     throw new BadRequestError('limit', `limit must be an integer from 0 to ${MAX_TRIAL_LIMIT}, got ${out.limit}; page with offset for more`);
+  }
+  if (q.sortParam !== undefined && q.sortMetric !== undefined) {
+    throw new BadRequestError('sortParam', 'give sortParam or sortMetric, not both');
+  }
+  for (const key of ['sortParam', 'sortMetric'] as const) {
+    const v = q[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v.length === 0 || v.length > 200 || BAD_KEY.test(v)) {
+      throw new BadRequestError(key, `${key} must be a key of 1 to 200 characters without quotes, backslashes or control characters, got ${JSON.stringify(v)}`);
+    }
+    out[key] = v;
   }
   if (q.status !== undefined) {
     for (const s of q.status) {
@@ -74,6 +107,45 @@ export function normalizeTrialQuery(q: TrialQuery = {}): NormalizedTrialQuery {
  */
 export function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
+
+/**
+ * The text a trial search looks in: the lower-cased (asciiLower) id, then one line per parameter
+ * value — a choice's `_value` (a string as is, anything else as JSON text), a plain string as is,
+ * any other value as JSON text. The SQLite store keeps the same text in its trial_search table
+ * (migration 2); both must agree. Called by the in-memory store's search. Pure.
+ */
+export function trialSearchText(id: string, parameters: Readonly<Record<string, unknown>>): string {
+  const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+  const lines = Object.values(parameters).map((v) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && '_value' in v) {
+      return text((v as { _value: unknown })._value);
+    }
+    return text(v);
+  });
+  return asciiLower([id, ...lines].join('\n'));
+}
+
+/**
+ * Sort value of a parameter (a choice's `_value`, else the value), as SQLite's json_extract
+ * gives it: numbers and strings as they are, booleans as 1 / 0, arrays and objects as JSON text,
+ * null or missing as undefined (sorted last). Called by the in-memory store. Pure.
+ */
+export function parameterSortValue(v: unknown): number | string | undefined {
+  const x = v !== null && typeof v === 'object' && !Array.isArray(v) && '_value' in v ? (v as { _value: unknown })._value : v;
+  if (x === null || x === undefined) return undefined;
+  if (typeof x === 'boolean') return x ? 1 : 0;
+  if (typeof x === 'number' || typeof x === 'string') return x;
+  return JSON.stringify(x);
+}
+
+/**
+ * Order of two sort values as SQLite orders them: numbers before strings, numbers by value,
+ * strings by code unit (BINARY collation for the ASCII keys of search spaces). Pure.
+ */
+export function compareSortValues(a: number | string, b: number | string): number {
+  if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Sort rank of a status when sorting by status: lifecycle order (WAITING first). */

@@ -14,12 +14,14 @@ import { SupernetTrainer } from '../../trial-runtime/train/supernet-trainer';
 import { flopsFunction } from '../../trial-runtime/train/path-sampler';
 import { loadConfigFile } from '../../daemon/config/load-config';
 import { builtinTuners } from '../../tuners/registry';
+import { builtinAssessors } from '../../tuners/assessors/registry';
 
 before(useCpuBackend);
 
 /** Source folder of the experiments (tests run from dist/test/experiments). */
 const ROOT = path.resolve(__dirname, '..', '..', '..', 'experiments');
-const FOLDERS = fs.readdirSync(ROOT).filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory()).sort();
+/** Example experiments (supernet + search pairs); ground-truth/ holds table-building experiments, tested on their own. */
+const FOLDERS = fs.readdirSync(ROOT).filter((d) => d !== 'ground-truth' && fs.statSync(path.join(ROOT, d)).isDirectory()).sort();
 
 type Config = Record<string, unknown> & { trialCommand: string; tuner: { name: string }; trainingService: { platform: string; reuseMode?: boolean } };
 
@@ -39,10 +41,12 @@ const REDUCED: Record<string, SupernetOptions> = {
   spos: { inputSize: 16, inChannels: 3, numClasses: 10, widthMultiplier: 0.125, depthMultiplier: 0.25, dropout: 0 },
   'nds-resnet': { inputSize: 8, inChannels: 3, numClasses: 10, depths: [1, 2], widths: [16, 24] },
   'nds-resnexta': { inputSize: 8, inChannels: 3, numClasses: 10, depths: [1, 2], widths: [16, 32], botMuls: [0.25, 0.5], numGroups: [1, 2] },
+  'cream-cpu': { inputSize: 8, numClasses: 10, flopsInputSize: 8 },
+  'nb201-close': { channels: 4, cellsPerStage: 1, inputSize: 8, inChannels: 1, numClasses: 10, dropout: 0, numCurriculums: 2 },
 };
 
 test('every experiment folder has supernet.yml, search.yml and a README (quickstart: run.js)', () => {
-  assert.deepEqual(FOLDERS, ['nds-resnet', 'nds-resnexta', 'quickstart', 'spos-cifar10', 'spos-imagenet']);
+  assert.deepEqual(FOLDERS, ['close-nb201', 'cream-cpu', 'nds-resnet', 'nds-resnexta', 'quickstart', 'spos-cifar10', 'spos-imagenet']);
   for (const f of FOLDERS) {
     for (const file of ['supernet.yml', 'search.yml', 'search_space.json', 'README.md']) assert.ok(fs.existsSync(path.join(ROOT, f, file)), `${f}/${file}`);
   }
@@ -52,7 +56,7 @@ test('every experiment folder has supernet.yml, search.yml and a README (quickst
 for (const folder of FOLDERS) {
   test(`${folder}: both configs pass the daemon's own validation (schema, search space, tuner classArgs)`, () => {
     for (const file of ['supernet.yml', 'search.yml']) {
-      const { config } = loadConfigFile(path.join(ROOT, folder, file), { tuners: builtinTuners() });
+      const { config } = loadConfigFile(path.join(ROOT, folder, file), { tuners: builtinTuners(), assessors: builtinAssessors() });
       assert.ok(Object.keys(config.searchSpace).length > 0, `${folder}/${file}`);
     }
   });

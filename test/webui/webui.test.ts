@@ -170,6 +170,18 @@ test('sorting and filtering give the right rows', async () => {
   await page.locator('[data-testid="metric-max"]').fill('');
   await waitRows(ids([0, 1, 2, 3, 4]));
 
+  // A column per choice sorts on the server by the chosen value (then by trial number).
+  const layer3 = (t: TrialRecord) => (t.parameters.layer3 as { _value: string })._value;
+  const byLayer3 = [...trials()].sort((a, b) => (layer3(a) === layer3(b) ? a.sequence - b.sequence : layer3(a) < layer3(b) ? 1 : -1));
+  await page.locator('.vhead [data-col="p:layer3"]').click();
+  await waitUrl(/sortParam=layer3/);
+  await waitRows(byLayer3.map((t) => t.id));
+  await page.locator('.vhead [data-col="p:layer3"]').click();
+  await waitUrl(/order=asc/);
+  await page.locator('.vhead [data-col="sequence"]').click();
+  await page.locator('.vhead [data-col="sequence"]').click();
+  await waitRows(ids([0, 1, 2, 3, 4]));
+
   await page.locator('[data-testid="trial-search"]').fill(bySeq(2).id);
   await waitRows(ids([2]));
   await page.locator('[data-testid="trial-search"]').fill('');
@@ -226,6 +238,24 @@ test('compare overlays the selected trials and charts render', async () => {
   await screenshot(page, 'charts');
   await page.locator('[data-testid="theme-toggle"]').click();
   await screenshot(page, 'charts-dark');
+});
+
+test('experiments page: trial counts update live, without reloading', async () => {
+  await page.goto(`${ctx.base}/`);
+  const row = page.locator(`[data-experiment="${expId}"]`);
+  await row.waitFor({ timeout: T });
+  await page.evaluate(() => { (globalThis as Record<string, unknown>).nasctlMarker = 'same list'; });
+  const countsCell = row.locator('td').nth(6);
+  const before = await countsCell.innerText();
+  ctx.daemon.service.addTrial(expId, bySeq(0).parameters);
+  const total = (text: string) => [...text.matchAll(/\d+/g)].reduce((a, m) => a + Number(m[0]), 0);
+  await page.waitForFunction(({ id, want }: { id: string; want: number }) => {
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } | null } }).document;
+    const cells = doc.querySelector(`[data-experiment="${id}"]`)?.querySelectorAll('td');
+    const text = cells?.[6]?.textContent ?? '';
+    return [...text.matchAll(/\d+/g)].reduce((a, m) => a + Number(m[0]), 0) === want;
+  }, { id: expId, want: total(before) + 1 }, { timeout: T });
+  assert.equal(await page.evaluate(() => (globalThis as Record<string, unknown>).nasctlMarker), 'same list');
 });
 
 test('a deep link to a trial page loads the UI', async () => {

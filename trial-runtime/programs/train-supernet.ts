@@ -142,9 +142,12 @@ export function datasetSpecOf(o: Pick<TrainSupernetOptions, 'dataset' | 'dataRoo
   return spec;
 }
 
+/** Spaces whose input size, channels and classes follow the dataset (the CLOSE variants of NB201/NDS/DARTS included). */
+const DATASET_SHAPED_SPACES = /^(spos|spos-cpu|nds-.+|nb201(-.+)?|darts(-.+)?|cream|cream-cpu)$/;
+
 /** The supernet options a program builds `space` with, given the dataset's shape and classes. */
 export function supernetOptionsFor(space: string, extra: SupernetOptions, shape: readonly number[], numClasses: number): SupernetOptions {
-  const base: SupernetOptions = space === 'spos' || space.startsWith('nds') || space === 'nb201' || space === 'spos-cpu' ? { inputSize: shape[0], inChannels: shape[2], numClasses } : {};
+  const base: SupernetOptions = DATASET_SHAPED_SPACES.test(space) ? { inputSize: shape[0], inChannels: shape[2], numClasses } : {};
   return { ...base, ...extra };
 }
 

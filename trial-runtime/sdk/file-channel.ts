@@ -14,7 +14,7 @@ import type { DaemonToTrial, TrialToDaemon } from '../protocol/messages';
 import { ChannelError } from './fd-channel';
 
 /** Poll delays while waiting for a reply: from the first to the longest (ms). */
-const FIRST_POLL_MS = 2;
+const FIRST_POLL_MS = 1;
 const MAX_POLL_MS = 100;
 
 /** One channel per process. Created by the SDK the first time it needs the daemon. */

@@ -5,12 +5,17 @@ import { NdsSupernet } from './nds/nds-supernet';
 import type { NdsOptions } from './nds/nds-space';
 import { Nb201Supernet, type Nb201Options } from './nb201/nb201-supernet';
 import { DartsSupernet, type DartsOptions } from './darts/darts-supernet';
+import { Nb201CloseSupernet } from './close/nb201-close-supernet';
+import { NdsCloseSupernet } from './close/nds-close-supernet';
+import type { CloseOptions } from './close/close-options';
+import { CreamSupernet } from './cream/cream-supernet';
+import { CREAM_CPU_PRESET, type CreamOptions } from './cream/cream-layout';
 
 /** Names of the built-in supernet spaces. */
-export type BuiltinSpaceName = 'spos' | 'spos-cpu' | 'nds-resnet' | 'nds-resnexta' | 'nb201' | 'darts';
+export type BuiltinSpaceName = 'spos' | 'spos-cpu' | 'nds-resnet' | 'nds-resnexta' | 'nb201' | 'darts' | 'nb201-close' | 'nds-resnet-close' | 'nds-resnexta-close' | 'cream' | 'cream-cpu';
 
 /** Options per space (a superset; each space reads its own). */
-export type SupernetOptions = SposOptions & NdsOptions & Nb201Options & DartsOptions;
+export type SupernetOptions = SposOptions & NdsOptions & Nb201Options & DartsOptions & CloseOptions & CreamOptions;
 
 /** One built-in space: name and what it is. */
 export interface BuiltinSpaceInfo {
@@ -34,6 +39,11 @@ export function builtinSpaces(): BuiltinSpaceInfo[] {
     { name: 'nds-resnexta', description: 'NDS ResNeXt-A on CIFAR (depth, width, bottleneck ratio and groups per stage)' },
     { name: 'nb201', description: 'NAS-Bench-201 cell network (C=16, N=5; 6 edges x 5 ops)' },
     { name: 'darts', description: 'DARTS / NAS-Bench-301 cells (C=16, 8 cells; normal + reduction cell, 4 nodes x 2 inputs, 8 ops)' },
+    { name: 'nb201-close', description: 'nb201 for CLOSE training (--strategy close): numCurriculums GLOW blocks per cell and a GATE network' },
+    { name: 'nds-resnet-close', description: 'nds-resnet for CLOSE training (--strategy close): depth positions share numCurriculums blocks per stage' },
+    { name: 'nds-resnexta-close', description: 'nds-resnexta for CLOSE training (--strategy close): depth positions share numCurriculums blocks per stage' },
+    { name: 'cream', description: 'Cream of the Crop MobileNetV3-like supernet (224 px, 1000 classes; IR blocks with SE, kernel {3,5,7} x expansion {4,6}; staNum from the FLOPs window, default [4,4,4,4,4])' },
+    { name: 'cream-cpu', description: 'Cream at CPU size (28x28x1, 10 classes, narrow widths, 2 layers per stage = 10 layer choices)' },
   ];
 }
 
@@ -55,6 +65,16 @@ export function createSupernet(name: string, options: SupernetOptions = {}): Sup
       return new Nb201Supernet(options);
     case 'darts':
       return new DartsSupernet(options);
+    case 'nb201-close':
+      return new Nb201CloseSupernet(options);
+    case 'nds-resnet-close':
+      return new NdsCloseSupernet('resnet', options);
+    case 'nds-resnexta-close':
+      return new NdsCloseSupernet('resnexta', options);
+    case 'cream':
+      return new CreamSupernet(options, 'cream');
+    case 'cream-cpu':
+      return new CreamSupernet({ ...CREAM_CPU_PRESET, ...options }, 'cream-cpu');
     default:
       throw new ConfigError('/space', `unknown supernet space '${name}'; built-in spaces: ${builtinSpaces().map((s) => s.name).join(', ')}`);
   }

@@ -101,7 +101,11 @@ export class Sgd {
   /** Replaces all momentum buffers (checkpoint loader); the caller has validated the shapes. */
   loadState(state: readonly { name: string; shape: number[]; values: Float32Array }[]): void {
     this.disposeBuffers();
-    for (const s of state) this.buffers.set(s.name, tf.variable(tf.tensor(s.values, s.shape, 'float32'), false));
+    for (const s of state) {
+      const t = tf.tensor(s.values, s.shape, 'float32');
+      this.buffers.set(s.name, tf.variable(t, false));
+      t.dispose();
+    }
   }
 
   /** Disposes the momentum buffers. */

@@ -1,6 +1,8 @@
 import { ConfigError } from '../../daemon/errors';
 import type { Supernet } from '../supernets/supernet';
 import type { TrainingStrategy } from './training-strategy';
+import { createCloseStrategy } from './close/close-strategy';
+import { createCreamStrategy } from './cream/cream-strategy';
 
 /** What a strategy factory is given: the built supernet and the run's settings. */
 export interface StrategyContext {
@@ -19,7 +21,10 @@ export interface StrategyContext {
 export type StrategyFactory = (ctx: StrategyContext) => TrainingStrategy;
 
 /** Registered training strategies by name; 'uniform' (plain SPOS) needs no entry. */
-const FACTORIES: Readonly<Record<string, StrategyFactory>> = {};
+const FACTORIES: Readonly<Record<string, StrategyFactory>> = {
+  close: createCloseStrategy,
+  cream: createCreamStrategy,
+};
 
 /** Names accepted by `--strategy`. */
 export function strategyNames(): string[] {

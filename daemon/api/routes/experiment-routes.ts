@@ -7,6 +7,9 @@ import createBodySchema from '../schemas/create-experiment-body.json';
 import updateBodySchema from '../schemas/update-experiment-body.json';
 import exportQuerySchema from '../schemas/export-query.json';
 import deltasQuerySchema from '../schemas/deltas-query.json';
+import chartsQuerySchema from '../schemas/charts-query.json';
+import { DEFAULT_CHART_SAMPLE } from '../chart-columns';
+import { readChartColumns } from '../chart-source';
 
 interface CreateBody {
   config: Record<string, unknown>;
@@ -29,6 +32,12 @@ export function experimentRoutes(service: ExperimentService, validator: RequestV
     const body = validator.body<CreateBody>(createBodySchema, req.body);
     const created = await service.createExperiment(body.config, body.baseDir ?? defaultBaseDir);
     res.status(201).json(created);
+  });
+
+  r.get('/experiments/:id/charts', (req, res) => {
+    const id = checkId('id', req.params.id);
+    const q = validator.query<{ sample?: number }>(chartsQuerySchema, req.query);
+    res.json(readChartColumns(service, id, q.sample ?? DEFAULT_CHART_SAMPLE));
   });
 
   r.get('/experiments/:id', (req, res) => {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ExperimentService, TrialLogName } from '../../service/experiment-service';
-import type { TrialQuery } from '../../store/types';
+import type { KeyedTrialQuery } from '../../store/trial-query';
 import type { TrialParameters } from '../../../trial-runtime/protocol/messages';
 import { BadRequestError } from '../../errors';
 import type { RequestValidator } from '../request-validator';
@@ -21,7 +21,10 @@ export function trialRoutes(service: ExperimentService, validator: RequestValida
 
   r.get('/experiments/:id/trials', (req, res) => {
     const id = checkId('id', req.params.id);
-    const query = validator.query<TrialQuery>(trialsQuerySchema, req.query);
+    const query = validator.query<KeyedTrialQuery>(trialsQuerySchema, req.query);
+    if (query.sortParam !== undefined && query.sortMetric !== undefined) {
+      throw new BadRequestError('query/sortMetric', 'give sortParam or sortMetric, not both');
+    }
     if (query.metricMin !== undefined && query.metricMax !== undefined && query.metricMin > query.metricMax) {
       throw new BadRequestError('query/metricMin', `${query.metricMin} is greater than metricMax ${query.metricMax}`);
     }

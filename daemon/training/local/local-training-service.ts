@@ -3,7 +3,6 @@
  * trial (or per reuse worker), stdout/stderr to files in the trial directory, the protocol on
  * fd 3, GPUs handed out through CUDA_VISIBLE_DEVICES after checking nvidia-smi.
  */
-import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ConflictError } from '../../errors';
 import type { LocalTrainingServiceConfig } from '../../config/experiment-config';
@@ -11,6 +10,7 @@ import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message
 import { encodeMessage } from '../../../trial-runtime/protocol/encode-message';
 import type { StartResult, TrainingService, TrainingServiceListener, TrialExit, TrialJob, WaitReason } from '../training-service';
 import { NOOP_LISTENER, parametersMessage } from '../service-common';
+import { BackgroundFiles } from '../background-files';
 import { allocateGpus, type GpuAllocation, type GpuAllocationInput, type GpuState } from './gpu-allocator';
 import { GpuMonitor, type GpuSnapshot } from './gpu-monitor';
 import { findShell } from './find-shell';
@@ -68,6 +68,8 @@ export class LocalTrainingService implements TrainingService {
   /** gpuNumber of a GPU job that was told to wait; undefined when none waits. */
   private gpuWaitingFor: number | undefined;
   private shuttingDown = false;
+  /** Writes the per-trial files for people (parameters.json, worker.txt) off the event loop. */
+  private readonly files: BackgroundFiles;
   private readonly onGpuRefresh: ((snapshot: GpuSnapshot) => void) | undefined;
 
   constructor(options: LocalTrainingServiceOptions) {
@@ -77,6 +79,7 @@ export class LocalTrainingService implements TrainingService {
     this.shell = findShell();
     this.workersDir = options.workersDir;
     this.onGpuRefresh = options.onGpuRefresh;
+    this.files = new BackgroundFiles({ log: this.log });
     this.gpus = new GpuMonitor({
       nvidiaSmiPath: options.nvidiaSmiPath ?? 'nvidia-smi',
       minIntervalMs: options.gpuPollMinIntervalMs ?? 3000,
@@ -91,6 +94,7 @@ export class LocalTrainingService implements TrainingService {
         killGraceMs: this.killGraceMs,
         workersDir: (job) => this.workersDir ?? path.resolve(path.dirname(job.trialDir), '..', 'workers'),
         workerEnv: (job, gpuIndices) => buildTrialEnv(job, this.config.env, gpuIndices, true, this.baseEnv),
+        writeFile: (file, data) => this.files.write(file, data),
         onWorkerGone: (worker) => {
           if (worker.process.pid !== undefined) this.ownGroups.delete(worker.process.pid);
           this.releaseGpus(worker.gpuIndices);
@@ -168,13 +172,12 @@ export class LocalTrainingService implements TrainingService {
     for (const trialId of [...this.spawned.keys()]) pending.push(this.kill(trialId));
     if (this.pool !== undefined) pending.push(this.pool.shutdown(this.killGraceMs));
     await Promise.all(pending);
+    await this.files.close();
   }
 
   private spawnTrial(job: TrialJob, gpuIndices: number[] | undefined): number | undefined {
-    // Off the main thread: the trial gets its parameters over fd 3; this file is for people.
-    writeFile(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters)).catch((e: Error) =>
-      this.log(`trial ${job.trialId}: cannot write parameters.json: ${e.message}`),
-    );
+    // Off the event loop: the trial gets its parameters over fd 3; this file is for people.
+    this.files.write(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters));
     const parametersLine = encodeMessage(parametersMessage(job));
     let answered = false;
     let resolveEnded!: () => void;

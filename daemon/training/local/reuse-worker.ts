@@ -4,7 +4,6 @@
  * cause 'exited', exit code 0. A worker that dies mid-trial ends the trial with its exit status
  * and stderr tail. Owned by `ReusePool`, which decides what it runs.
  */
-import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { encodeMessage } from '../../../trial-runtime/protocol/encode-message';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
@@ -17,6 +16,8 @@ import { TrialProcess, trialExitOf, type ProcessExit } from './trial-process';
 export interface WorkerHost {
   listener(): TrainingServiceListener;
   log(line: string): void;
+  /** Writes a small file for people off the event loop (failures are logged). */
+  writeFile(file: string, data: string): void;
   /** The worker can take a trial (it has none and is not retiring). Must not emit events. */
   onAssignable(worker: ReuseWorker): void;
   /** The worker no longer runs `trialId` (called before the trial's onExit). */
@@ -127,11 +128,10 @@ export class ReuseWorker {
     if (job.maxDurationMs !== undefined) {
       this.deadline = setTimeout(() => void this.kill('timeout'), job.maxDurationMs);
     }
-    // Two small files for people, written on the thread pool: creating files costs 50-200 us of
-    // file-system journaling each here, which must not hold up the next trial.
-    const onError = (error: Error): void => this.host.log(`trial ${job.trialId}: cannot write into ${job.trialDir}: ${error.message}`);
-    writeFile(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters)).catch(onError);
-    writeFile(path.join(job.trialDir, 'worker.txt'), this.workerFileText).catch(onError);
+    // Two small files for people, written on a background thread: creating files costs 50-200 us
+    // of file-system journaling each here, which must not hold up the next trial.
+    this.host.writeFile(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters));
+    this.host.writeFile(path.join(job.trialDir, 'worker.txt'), this.workerFileText);
   }
 
   private onLine(line: string): void {

@@ -1,13 +1,15 @@
 /**
  * One local child process (a spawn-mode trial or a reuse worker) in its own process group, with
- * stdout/stderr going to files and the protocol channel on fd 3.
+ * stdout/stderr going to files and the protocol channel on fd 3. The shell opens (creates) the
+ * two log files itself, in the child, before it runs the command: file creation costs 45-200 us
+ * of journaling each on ext4, which the daemon's event loop no longer pays per trial.
  *
  * Lifecycle: constructed = spawned. Channel lines are delivered through `onLine`/`onLineError`.
  * When the leader exits, whatever is left in its group is SIGKILLed (orphans must not keep GPUs),
  * the channel is drained, and `onExit` fires once, after every line; `finished` then resolves.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { LineDecoder, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
 import type { TrialExit } from '../training-service';
@@ -42,6 +44,9 @@ export function trialExitOf(
   if (why !== undefined) result.detail = why;
   return result;
 }
+
+/** Exit status of the shell when it cannot open the log files (then it runs nothing). */
+const LOGS_UNAVAILABLE = 126;
 
 /** Everything needed to start one process. */
 export interface TrialProcessOptions extends LineSink {
@@ -85,25 +90,21 @@ export class TrialProcess {
       queueMicrotask(() => this.complete({ spawnError: problem }));
       return;
     }
-    let stdoutFd: number | undefined;
-    let stderrFd: number | undefined;
     let child: ChildProcess;
+    // The first line of the script points stdout/stderr at the log files (appending); the user's
+    // command follows unchanged, run by the same shell.
+    const script = `exec >>${shellQuote(options.stdoutPath)} 2>>${shellQuote(options.stderrPath)} || exit ${LOGS_UNAVAILABLE}\n${options.command}`;
     try {
-      stdoutFd = openSync(options.stdoutPath, 'a');
-      stderrFd = openSync(options.stderrPath, 'a');
-      child = spawn(options.shell, ['-c', options.command], {
+      child = spawn(options.shell, ['-c', script], {
         cwd: options.cwd,
         env: options.env,
         detached: true,
-        stdio: ['ignore', stdoutFd, stderrFd, 'pipe'],
+        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
       });
     } catch (error) {
       this.pid = undefined;
       queueMicrotask(() => this.complete({ spawnError: `cannot start "${options.command}": ${(error as Error).message}` }));
       return;
-    } finally {
-      if (stdoutFd !== undefined) closeSync(stdoutFd);
-      if (stderrFd !== undefined) closeSync(stderrFd);
     }
     this.pid = child.pid;
     const channel = child.stdio[3] as Socket | null;
@@ -156,7 +157,11 @@ export class TrialProcess {
   private async onClose(): Promise<void> {
     this.decoder.end();
     if (this.pid !== undefined) await waitForGroupGone(this.pid, this.options.log);
-    this.complete(this.exit ?? { signal: 'unknown' });
+    let exit = this.exit ?? { signal: 'unknown' };
+    if (exit.exitCode === LOGS_UNAVAILABLE && !existsSync(this.options.stderrPath)) {
+      exit = { ...exit, spawnError: `cannot create the log files ${this.options.stdoutPath} and stderr.log; check that the directory exists and is writable` };
+    }
+    this.complete(exit);
   }
 
   private complete(exit: ProcessExit): void {
@@ -170,6 +175,11 @@ export class TrialProcess {
       this.resolveFinished();
     }
   }
+}
+
+/** Quotes `text` for a POSIX shell (single quotes, embedded ones spliced in). */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function checkCwd(cwd: string): string | undefined {

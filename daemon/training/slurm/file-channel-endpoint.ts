@@ -7,7 +7,7 @@
  * The offset is saved in `messages.offset` after every read, so a daemon that restarts and
  * re-attaches continues where the previous one stopped instead of delivering metrics twice.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, watch as fsWatch, writeFileSync, type FSWatcher as NodeWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { LineDecoder, MAX_LINE_BYTES, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
@@ -45,6 +45,8 @@ export class FileChannelEndpoint {
   private readonly options: FileChannelOptions;
   private readonly decoder: LineDecoder;
   private readonly watcher: FSWatcher;
+  /** Unthrottled inotify watch of the folder (not with polling): delivers lines without chokidar's 50 ms change throttle. */
+  private fastWatcher: NodeWatcher | undefined;
   private readonly messagesPath: string;
   private offset = 0;
   private closed = false;
@@ -77,6 +79,7 @@ export class FileChannelEndpoint {
     this.watcher.on('add', onEvent);
     this.watcher.on('change', onEvent);
     this.watcher.on('error', () => this.readNew());
+    if (options.usePolling !== true) this.watchFast();
     // Lines written before the watch was in place.
     queueMicrotask(() => this.readNew());
   }
@@ -135,7 +138,31 @@ export class FileChannelEndpoint {
     this.closed = true;
     this.reportPartialTail();
     this.decoder.end();
+    this.fastWatcher?.close();
+    this.fastWatcher = undefined;
     await this.watcher.close();
+  }
+
+  /**
+   * chokidar holds back a 'change' that follows another within 50 ms of the same file, so in reuse
+   * mode a worker's "next trial, please" right after its final metric would wait for the trailing
+   * read. Where the file system reports changes (not with polling), a plain `fs.watch` of the
+   * folder reads every append at once; chokidar still reports the other files (`exit_code`) and
+   * stays as the fallback when this watch cannot be set up or fails.
+   */
+  private watchFast(): void {
+    try {
+      const watcher = fsWatch(this.dir, { persistent: true }, (_event, name) => {
+        if (name === MESSAGES_FILE) this.readNew();
+      });
+      watcher.on('error', () => {
+        watcher.close();
+        if (this.fastWatcher === watcher) this.fastWatcher = undefined;
+      });
+      this.fastWatcher = watcher;
+    } catch {
+      // not watchable: chokidar alone
+    }
   }
 
   /**

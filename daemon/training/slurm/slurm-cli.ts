@@ -5,11 +5,13 @@
 import { execFile, execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseSacct, parseScontrolJob, parseSqueue, SQUEUE_FORMAT, type FinalJobState, type QueuedJob } from './slurm-records';
+import { isActiveState, parseSacct, parseScontrolJob, parseSqueue, SQUEUE_FORMAT, type FinalJobState, type QueuedJob } from './slurm-records';
 
 /** Result of one command. Never rejects: a failure is data. */
 interface CommandResult {
   ok: boolean;
+  /** The command itself was not found (ENOENT). */
+  missing: boolean;
   stdout: string;
   stderr: string;
 }
@@ -28,6 +30,8 @@ export interface SlurmCliOptions {
   binDir?: string;
   /** Kill a command that takes longer (default 60000 ms: a busy slurmctld can be slow). */
   commandTimeoutMs?: number;
+  /** Hears one-off notices (e.g. that sacct cannot be used). */
+  onNotice?: (line: string) => void;
 }
 
 /** Thin async wrapper; one per service. */
@@ -37,9 +41,11 @@ export class SlurmCli {
   private readonly user = os.userInfo().username;
   /** False once sacct said accounting is disabled: scontrol is used instead. */
   private sacctWorks = true;
+  private readonly onNotice: ((line: string) => void) | undefined;
 
   constructor(options: SlurmCliOptions = {}) {
     this.binDir = options.binDir;
+    this.onNotice = options.onNotice;
     this.timeoutMs = options.commandTimeoutMs ?? 60_000;
   }
 
@@ -71,29 +77,53 @@ export class SlurmCli {
   }
 
   /**
-   * Final state of jobs that left the queue: sacct when accounting works, else `scontrol show
-   * job` (which remembers finished jobs for MinJobAge, 300 s by default). Missing = unknown.
+   * Final state of jobs that left the queue: sacct when accounting works, else (and for jobs
+   * sacct does not know or still shows as active, which happens while accounting lags) `scontrol
+   * show job`, which remembers ended jobs for MinJobAge (300 s by default). Once sacct is missing
+   * or says "Slurm accounting storage is disabled", it is not asked again. A job neither knows is
+   * absent from the result: the caller then goes by the job's exit record. Never rejects.
    */
   async finalStates(jobIds: string[]): Promise<Map<string, FinalJobState>> {
-    if (jobIds.length === 0) return new Map();
+    const states = new Map<string, FinalJobState>();
+    if (jobIds.length === 0) return states;
     if (this.sacctWorks) {
       const result = await this.run('sacct', ['-n', '-P', '-X', '-j', jobIds.join(','), '-o', 'JobID,State,ExitCode,Reason']);
       if (result.ok) {
-        const states = parseSacct(result.stdout);
-        if (jobIds.every((id) => states.has(id))) return states;
-      } else if (/accounting storage is disabled/i.test(result.stderr)) {
+        for (const [id, state] of parseSacct(result.stdout)) {
+          if (jobIds.includes(id) && !isActiveState(state.state)) states.set(id, state);
+        }
+      } else if (result.missing || /accounting storage is disabled/i.test(result.stderr)) {
         this.sacctWorks = false;
+        this.onNotice?.(`sacct ${result.missing ? 'is not installed' : 'reports that Slurm accounting storage is disabled'}; job end states come from \`scontrol show job\` and the trials' exit records`);
       }
     }
-    const states = new Map<string, FinalJobState>();
     await Promise.all(
-      jobIds.map(async (id) => {
-        const result = await this.run('scontrol', ['show', 'job', '-o', id]);
-        const state = result.ok ? parseScontrolJob(result.stdout) : undefined;
-        if (state !== undefined) states.set(id, state);
-      }),
+      jobIds
+        .filter((id) => !states.has(id))
+        .map(async (id) => {
+          const result = await this.run('scontrol', ['show', 'job', '-o', id]);
+          const state = result.ok ? parseScontrolJob(result.stdout) : undefined;
+          if (state !== undefined && !isActiveState(state.state)) states.set(id, state);
+        }),
     );
     return states;
+  }
+
+  /**
+   * Synchronous: ids of this user's queued jobs whose name matches `pattern` (used once per
+   * service, before its first submission, so its own jobs cannot be among them). [] when squeue fails.
+   */
+  queuedByNameSync(pattern: RegExp): string[] {
+    try {
+      const out = execFileSync(this.command('squeue'), ['-h', '-u', this.user, '-o', '%i|%j'], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
+      return out
+        .split('\n')
+        .map((line) => line.trim().split('|'))
+        .filter(([id, name]) => id !== undefined && id !== '' && name !== undefined && pattern.test(name))
+        .map(([id]) => id!);
+    } catch {
+      return [];
+    }
   }
 
   /** `scancel` the jobs; resolves when the command returns (the jobs may still be completing). */
@@ -118,6 +148,24 @@ export class SlurmCli {
     return undefined;
   }
 
+  /**
+   * Synchronous lookup of this user's queued job whose working directory is `dir` (a trial's
+   * job runs with `--chdir=<trialDir>`): finds a job whose id was never recorded because the
+   * daemon died while sbatch answered. Undefined when none (or squeue failed).
+   */
+  queuedJobByDirSync(dir: string): { jobId: string; state: string; name: string } | undefined {
+    try {
+      const out = execFileSync(this.command('squeue'), ['-h', '-u', this.user, '-o', '%i|%T|%j|%Z'], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
+      for (const line of out.split('\n')) {
+        const [jobId, state, name, workDir] = line.trim().split('|');
+        if (jobId && state && workDir === dir) return { jobId, state, name: name ?? '' };
+      }
+    } catch {
+      // squeue failed: nothing found
+    }
+    return undefined;
+  }
+
   private command(name: string): string {
     return this.binDir === undefined ? name : path.join(this.binDir, name);
   }
@@ -125,7 +173,8 @@ export class SlurmCli {
   private run(name: string, args: string[]): Promise<CommandResult> {
     return new Promise((resolve) => {
       execFile(this.command(name), args, { timeout: this.timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-        resolve({ ok: error === null, stdout, stderr: stderr || (error?.message ?? '') });
+        const missing = (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+        resolve({ ok: error === null, missing, stdout, stderr: stderr || (error?.message ?? '') });
       });
     });
   }

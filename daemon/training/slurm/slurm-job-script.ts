@@ -63,7 +63,8 @@ export function buildSbatchArgs(config: SlurmTrainingServiceConfig, spec: JobSpe
 }
 
 /**
- * The batch script: exports the environment, removes the local-only NASCTL_CHANNEL_FD, runs the
+ * The batch script: exports the environment, removes the local-only NASCTL_CHANNEL_FD, records
+ * `$SLURM_JOB_ID` in `slurm_job_id` (for re-attaching), runs the
  * command with bash (sh when there is none) in `cwd`, then writes the exit record atomically
  * (temp file + rename, so a present `exit_code` is complete) and exits with the command's code.
  */
@@ -75,6 +76,9 @@ export function renderBatchScript(spec: JobSpec): string {
   const unset = [TRIAL_ENV.channelFd, TRIAL_ENV.trialId, TRIAL_ENV.trialDir, TRIAL_ENV.sequence, TRIAL_ENV.reuse].filter((name) => spec.env[name] === undefined);
   lines.push(`unset ${unset.join(' ')}`);
   const record = path.join(spec.dir, EXIT_RECORD);
+  const jobIdFile = path.join(spec.dir, JOB_ID_FILE);
+  // The job records its own id too: a daemon that died before sbatch answered can still find it.
+  lines.push(`[ -n "$SLURM_JOB_ID" ] && printf '%s\\n' "$SLURM_JOB_ID" > ${shQuote(jobIdFile + '.tmp')} && mv -f ${shQuote(jobIdFile + '.tmp')} ${shQuote(jobIdFile)}`);
   lines.push(
     `nasctl_record() { printf '%s\\n' "$1" > ${shQuote(record + '.tmp')} && mv -f ${shQuote(record + '.tmp')} ${shQuote(record)}; }`,
     `cd ${shQuote(spec.cwd)} || { echo "nasctl: cannot enter the working directory ${spec.cwd.replace(/[`"$\\]/g, '')}; check trialCodeDirectory (it must be on the shared file system)" >&2; nasctl_record 127; exit 127; }`,

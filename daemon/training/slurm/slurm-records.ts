@@ -46,15 +46,17 @@ export function parseSqueue(text: string): Map<string, QueuedJob> {
 }
 
 /**
- * Parses `sacct -n -P -X -o JobID,State,ExitCode,Reason` output. A State like "CANCELLED by 0"
- * is kept whole (the "by uid" part says who cancelled).
+ * Parses `sacct -n -P -X -o JobID,State,ExitCode,Reason` output (`--parsable2`: `|`-separated,
+ * no trailing `|`). A State like "CANCELLED by 1000" is kept whole (the "by uid" part says who
+ * cancelled). Step lines (`123.batch`, `123.extern`, printed without `-X`) and lines without a
+ * job id or state are ignored.
  */
 export function parseSacct(text: string): Map<string, FinalJobState> {
   const jobs = new Map<string, FinalJobState>();
   for (const line of text.split('\n')) {
     const [jobId, state, exitCode, reason] = line.trim().split('|');
-    if (!jobId || !state) continue;
-    jobs.set(jobId, { jobId, state, exitCode: exitCode ?? '', reason: reason ?? '' });
+    if (!jobId || !state || jobId.includes('.')) continue;
+    jobs.set(jobId, { jobId, state: state.trim(), exitCode: exitCode ?? '', reason: reason ?? '' });
   }
   return jobs;
 }
@@ -75,11 +77,35 @@ export function pendingReason(job: QueuedJob): string | undefined {
   return job.reason === '' || job.reason === 'None' ? 'waiting: queued in Slurm' : `waiting: ${job.reason}`;
 }
 
-/** Human-readable account of a job's end, used as `TrialExit.detail`. */
+/** What a final state means for the user, and what to do about it. */
+const STATE_MEANING: Array<[RegExp, (match: RegExpExecArray) => string]> = [
+  [/^CANCELLED(?: BY (\d+))?/, (m) => (m[1] === undefined ? 'cancelled' : `cancelled by uid ${m[1]}`)],
+  [/^TIMEOUT/, () => 'reached its time limit; raise trainingService.time'],
+  [/^NODE_FAIL/, () => 'its node failed'],
+  [/^OUT_OF_MEMORY/, () => 'ran out of memory; raise trainingService.memPerTrial'],
+  [/^PREEMPTED/, () => 'preempted by a job of higher priority'],
+  [/^BOOT_FAIL/, () => 'its node failed to boot'],
+  [/^DEADLINE/, () => 'missed its deadline'],
+  [/^FAILED/, () => 'ended with a non-zero exit code'],
+];
+
+/**
+ * Human-readable account of a job's end, used as `TrialExit.detail`:
+ * "Slurm: TIMEOUT (job 42 reached its time limit; raise trainingService.time; Reason=TimeLimit, ExitCode=0:15)".
+ */
 export function describeFinalState(final: FinalJobState): string {
   const parts = [`ExitCode=${final.exitCode || '?'}`];
   if (final.reason !== '' && final.reason !== 'None') parts.unshift(`Reason=${final.reason}`);
-  return `Slurm job ${final.jobId} ended ${final.state} (${parts.join(', ')})`;
+  const state = final.state.toUpperCase();
+  let meaning = `ended ${final.state}`;
+  for (const [pattern, explain] of STATE_MEANING) {
+    const match = pattern.exec(state);
+    if (match !== null) {
+      meaning = explain(match);
+      break;
+    }
+  }
+  return `Slurm: ${final.state} (job ${final.jobId} ${meaning}; ${parts.join(', ')})`;
 }
 
 /** What the service knows when it decides how a trial's job ended. */

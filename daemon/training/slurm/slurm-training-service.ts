@@ -17,7 +17,7 @@ import { BackoffPoller } from './backoff-poller';
 import { REPLIES_DIR, writeReply } from './file-channel-endpoint';
 import { SlurmCli } from './slurm-cli';
 import { SlurmJob, type SlurmJobHost } from './slurm-job';
-import { JOB_ID_FILE, jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
+import { BATCH_SCRIPT, JOB_ID_FILE, jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
 import { isActiveState, pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
 import { SlurmWorkerPool } from './slurm-worker-pool';
 
@@ -75,6 +75,8 @@ export class SlurmTrainingService implements TrainingService {
   private readonly pool: SlurmWorkerPool | undefined;
   private experimentId: string | undefined;
   private shuttingDown = false;
+  /** Reuse mode: whether worker jobs left by an earlier daemon were looked for (once, before our first submission). */
+  private leftoverWorkersChecked = false;
   /** sbatch calls made by this object (diagnostics, tests: no duplicate submission). */
   submissions = 0;
 
@@ -82,7 +84,7 @@ export class SlurmTrainingService implements TrainingService {
     this.config = options.config;
     this.log = options.log ?? (() => {});
     this.usePolling = options.usePolling ?? false;
-    this.cli = new SlurmCli(options.slurmBinDir === undefined ? {} : { binDir: options.slurmBinDir });
+    this.cli = new SlurmCli({ onNotice: this.log, ...(options.slurmBinDir === undefined ? {} : { binDir: options.slurmBinDir }) });
     this.poller = new BackoffPoller({
       minMs: options.minPollMs ?? 1000,
       maxMs: options.maxPollMs ?? 15000,
@@ -124,6 +126,7 @@ export class SlurmTrainingService implements TrainingService {
     this.experimentId ??= job.experimentId;
     writeFileSync(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters));
     if (this.pool !== undefined) {
+      if (!this.leftoverWorkersChecked) this.cancelLeftoverWorkers(job.experimentId);
       this.pool.start(job);
       return { started: true };
     }
@@ -187,21 +190,29 @@ export class SlurmTrainingService implements TrainingService {
 
   /**
    * Re-attaches to trial `trialId` after a daemon restart (spawn mode): reads its job id from
-   * `<trialDir>/slurm_job_id` and, when the job is still queued or running in Slurm (or has left
+   * `<trialDir>/slurm_job_id` (written by the daemon once sbatch answers and by the job when it
+   * starts; when neither did, a queued job whose working directory is `trialDir` is found with
+   * squeue) and, when the job is still queued or running in Slurm (or has left
    * an exit record), follows it to its end: messages not yet read, then onExit. Nothing is
    * submitted. Returns false when there is nothing to follow (the caller then treats the trial
-   * as interrupted). Call after `setListener`; synchronous (runs squeue once).
+   * as interrupted). Reuse mode: always false (trials that ran inside an old worker job are re-run;
+   * the old workers are cancelled before the first new submission). Call after `setListener`;
+   * synchronous (runs squeue once or twice).
    */
   reattach(trialId: string, trialDir: string): boolean {
     if (this.spawned.has(trialId) || this.shuttingDown) return false;
-    let jobId: string;
-    try {
-      jobId = readFileSync(path.join(trialDir, JOB_ID_FILE), 'utf8').trim();
-    } catch {
-      return false;
+    let jobId = readJobId(trialDir);
+    let queued = jobId === undefined ? undefined : this.cli.queuedJobSync(jobId);
+    if (jobId === undefined && existsSync(path.join(trialDir, BATCH_SCRIPT))) {
+      // Submitted, but the daemon died before sbatch's answer was recorded: find the job by its directory.
+      const found = this.cli.queuedJobByDirSync(trialDir);
+      if (found !== undefined) {
+        jobId = found.jobId;
+        queued = found;
+        writeFileSync(path.join(trialDir, JOB_ID_FILE), `${jobId}\n`);
+      }
     }
-    if (jobId === '') return false;
-    const queued = this.cli.queuedJobSync(jobId);
+    if (jobId === undefined) return false;
     const active = queued !== undefined && isActiveState(queued.state);
     if (!active && !existsSync(path.join(trialDir, 'exit_code'))) return false;
     const match = /^nasctl-(.+)-[^-]+$/.exec(queued?.name ?? '');
@@ -215,6 +226,21 @@ export class SlurmTrainingService implements TrainingService {
     else this.poller.kick();
     this.log(`re-attached trial ${trialId} to Slurm job ${jobId} (${queued?.state ?? 'ended'})`);
     return true;
+  }
+
+  /**
+   * Reuse mode, before this service submits anything: worker jobs of the experiment that an
+   * earlier daemon left (killed, or restarted) would wait for a trial forever and hold their
+   * allocation, since nobody writes to their channel any more: cancel them. Their running trials
+   * were marked interrupted and are re-run (see `reattach`).
+   */
+  private cancelLeftoverWorkers(experimentId: string): void {
+    this.leftoverWorkersChecked = true;
+    const prefix = jobNamePrefix(experimentId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const left = this.cli.queuedByNameSync(new RegExp(`^${prefix}w\\d+$`));
+    if (left.length === 0) return;
+    this.log(`cancelling ${left.length} reuse worker job(s) left by an earlier daemon: ${left.join(', ')}`);
+    void this.cli.cancel(left);
   }
 
   // ------------------------------------------------------------------ spawn mode
@@ -393,6 +419,16 @@ export class SlurmTrainingService implements TrainingService {
       }
     }
     return changed;
+  }
+}
+
+/** The job id recorded in `<dir>/slurm_job_id` (by the daemon after sbatch, or by the job itself); undefined when none. */
+function readJobId(dir: string): string | undefined {
+  try {
+    const id = readFileSync(path.join(dir, JOB_ID_FILE), 'utf8').trim();
+    return /^\d+(_\d+)?$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -136,9 +136,7 @@ export class SlurmWorkerPool {
   }
 
   private spawnFor(job: TrialJob, gpuKey: number): void {
-    const id = this.nextId++;
-    const dir = path.join(this.host.workersDir(job), `worker-${id}`);
-    mkdirSync(dir, { recursive: true });
+    const { id, dir } = this.freshWorkerDir(job);
     let resolveGone!: () => void;
     const worker: Worker = {
       id,
@@ -192,6 +190,25 @@ export class SlurmWorkerPool {
         void this.onGone(worker, undefined, `cannot submit the reuse worker to Slurm: ${error.message}`);
       },
     );
+  }
+
+  /**
+   * Creates the next unused `worker-<n>` folder. Folders left by an earlier daemon (a restart, a
+   * resumed experiment) are skipped: a worker job of theirs may still read its channel there.
+   */
+  private freshWorkerDir(job: TrialJob): { id: number; dir: string } {
+    const parent = this.host.workersDir(job);
+    mkdirSync(parent, { recursive: true });
+    for (;;) {
+      const id = this.nextId++;
+      const dir = path.join(parent, `worker-${id}`);
+      try {
+        mkdirSync(dir);
+        return { id, dir };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
   }
 
   /** Writes the job's parameters as the worker's next reply (its next request is number `repliesWritten`). */

@@ -118,6 +118,35 @@ describe('REST API routes against the fake service', () => {
     assert.equal(missing.status, 404);
   });
 
+  it('trials: sortParam / sortMetric reach the service; bad keys and both at once are 400 naming the field', async () => {
+    const byParam = await api('GET', `/experiments/${expId}/trials?sortParam=layer3&order=desc&limit=5`);
+    assert.equal(byParam.status, 200);
+    assert.equal(s.service.calls.at(-1), `listTrials ${expId} {"sortParam":"layer3","order":"desc","limit":5}`);
+    const byMetric = await api('GET', `/experiments/${expId}/trials?sortMetric=flops`);
+    assert.equal(byMetric.status, 200);
+    assert.equal(s.service.calls.at(-1), `listTrials ${expId} {"sortMetric":"flops"}`);
+    const both = await api('GET', `/experiments/${expId}/trials?sortParam=a&sortMetric=b`);
+    assert.equal(both.status, 400);
+    assert.equal((both.json.error as Json).path, 'query/sortMetric');
+    const quote = await api('GET', `/experiments/${expId}/trials?sortParam=${encodeURIComponent('a"b')}`);
+    assert.equal(quote.status, 400);
+    assert.equal((quote.json.error as Json).path, 'query/sortParam');
+  });
+
+  it('charts: every trial as columns; unknown or bad query fields are 400 naming the field', async () => {
+    const charts = await api('GET', `/experiments/${expId}/charts?sample=10`);
+    assert.equal(charts.status, 200);
+    const all = s.service.listTrials(expId, { sort: 'sequence', order: 'asc', limit: 10_000 }).items;
+    assert.deepEqual(charts.json.id, all.map((t) => t.id));
+    assert.equal((charts.json.final as unknown[]).length, all.length);
+    const bad = await api('GET', `/experiments/${expId}/charts?sample=-1`);
+    assert.equal(bad.status, 400);
+    assert.equal((bad.json.error as Json).path, 'query/sample');
+    const unknown = await api('GET', `/experiments/${expId}/charts?x=1`);
+    assert.equal(unknown.status, 400);
+    assert.equal((await api('GET', '/experiments/nope/charts')).status, 404);
+  });
+
   it('metrics of a trial and latest metrics', async () => {
     const add = await api('POST', `/experiments/${expId}/trials`, { parameters: { lr: 0.3 } });
     s.service.finishTrial(expId, String(add.json.id), 'SUCCEEDED', 0.75);

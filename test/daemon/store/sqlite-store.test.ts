@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { NotFoundError, StoreError } from '../../../daemon/errors';
 import { openSqliteStore } from '../../../daemon/store/sqlite-store';
-import { NASCTL_APPLICATION_ID, SCHEMA_VERSION } from '../../../daemon/store/migrations';
+import { MIGRATIONS, NASCTL_APPLICATION_ID, SCHEMA_VERSION } from '../../../daemon/store/migrations';
 import { translateSqliteError } from '../../../daemon/store/sqlite-errors';
 import { runStoreContract, sampleConfig, sampleTrial } from './store-contract';
 
@@ -110,6 +110,28 @@ describe('sqlite store: files', () => {
       for (const t of ['config_revisions', 'experiment', 'meta', 'metrics', 'trial_events', 'trials']) assert.ok(tables.includes(t), t);
     } finally {
       raw.close();
+    }
+  });
+
+  it('migration 2 fills trial_search for the trials of a schema-1 database, and search finds them', () => {
+    const db = path.join(dir, 'v1.db');
+    const raw = new BetterSqlite3(db);
+    raw.exec(MIGRATIONS[0]!.sql);
+    raw.pragma('user_version = 1');
+    raw.prepare(`INSERT INTO experiment (id, name, status, created_at, config, config_revision) VALUES ('e', 'e', 'STOPPED', 1, ?, 1)`).run(JSON.stringify(sampleConfig()));
+    const insert = raw.prepare(`INSERT INTO trials (sequence, id, parameters, source, attempt, status, created_at, trial_dir) VALUES (?, ?, ?, 'tuner', 0, 'WAITING', 1, '/x')`);
+    insert.run(0, 'old0', JSON.stringify({ op: { _value: 'Sep_Conv3x3', _idx: 1 } }));
+    insert.run(1, 'old1', JSON.stringify({ op: { _value: 'skip', _idx: 0 } }));
+    raw.close();
+    assert.throws(() => openSqliteStore(db, { readOnly: true }), /older than this nasctl/);
+    const store = openSqliteStore(db);
+    try {
+      assert.deepEqual(store.listTrials({ search: 'sep_conv' }).items.map((t) => t.id), ['old0']);
+      assert.deepEqual(store.listTrials({ search: 'OLD' }).total, 2);
+      store.createTrial(sampleTrial('new2', { op: { _value: 'sep_conv5x5', _idx: 2 } }));
+      assert.deepEqual(store.listTrials({ search: 'sep_conv' }).items.map((t) => t.id), ['old0', 'new2'], 'the trigger indexes new trials');
+    } finally {
+      store.close();
     }
   });
 

@@ -6,6 +6,7 @@ import { BadRequestError, ConflictError, InvalidTransitionError, NotFoundError }
 import type { ExperimentConfig } from '../../../daemon/config/experiment-config';
 import type { ExperimentStore } from '../../../daemon/store/store';
 import type { NewTrial, TrialRecord } from '../../../daemon/store/types';
+import type { KeyedTrialQuery } from '../../../daemon/store/trial-query';
 import type { TrialParameters } from '../../../trial-runtime/protocol/messages';
 
 /** A small valid config for store tests. */
@@ -279,7 +280,24 @@ export function runStoreContract(name: string, make: () => { store: ExperimentSt
         assert.deepEqual(ids(store.listTrials({ search: 'CONV3' }).items), ['t0', 't2']);
         assert.deepEqual(ids(store.listTrials({ search: 't4' }).items), ['T4']);
         assert.deepEqual(ids(store.listTrials({ search: 'skip', status: ['RUNNING'] }).items), ['t3']);
-        assert.deepEqual(ids(store.listTrials({ search: '"width":64' }).items), ['t2', 't5']);
+        assert.deepEqual(ids(store.listTrials({ search: '64' }).items), ['t2', 't5']);
+        assert.deepEqual(ids(store.listTrials({ search: 'width' }).items), [], 'keys are not searched, only ids and values');
+      }));
+
+      it('searches parameter values the same way in every store (choices, numbers, booleans, arrays)', withExperiment((store) => {
+        store.createTrial(sampleTrial('a', { op: { _value: 'Sep_Conv3x3', _idx: 2 }, lr: 0.00001, big: 1e21, flag: true, arr: [1, 'x'], none: null }));
+        store.createTrial(sampleTrial('b', { op: { _value: 5, _idx: 0 }, lr: 0.5, flag: false, name: 'He said "hi"' }));
+        const found = (search: string) => ids(store.listTrials({ search }).items);
+        assert.deepEqual(found('sep_conv3'), ['a']);
+        assert.deepEqual(found('_idx'), []);
+        assert.deepEqual(found('0.00001'), ['a']);
+        assert.deepEqual(found('1e+21'), ['a']);
+        assert.deepEqual(found('true'), ['a']);
+        assert.deepEqual(found('[1,"x"]'), ['a']);
+        assert.deepEqual(found('null'), ['a']);
+        assert.deepEqual(found('0.5'), ['b']);
+        assert.deepEqual(found('5'), ['b']);
+        assert.deepEqual(found('said "hi'), ['b']);
       }));
 
       it('sorts by every key with missing values last in both orders', withExperiment((store) => {
@@ -294,6 +312,26 @@ export function runStoreContract(name: string, make: () => { store: ExperimentSt
         assert.deepEqual(sorted({ sort: 'status' }), ['T4', 't3', 't0', 't2', 't1', 't5']);
         assert.deepEqual(sorted({ sort: 'sequence', order: 'desc' }), ['t5', 'T4', 't3', 't2', 't1', 't0']);
         assert.deepEqual(sorted({ sort: 'createdAt', order: 'desc' }), ['t0', 't1', 't2', 't3', 'T4', 't5']);
+      }));
+
+      it('sorts by a parameter (sortParam) and a metric key (sortMetric) like SQLite orders values', withExperiment((store) => {
+        seed(store);
+        const sorted = (q: KeyedTrialQuery) => ids(store.listTrials(q).items);
+        assert.deepEqual(sorted({ sortParam: 'width', order: 'desc' }), ['t2', 't5', 't1', 'T4', 't0', 't3']);
+        assert.deepEqual(sorted({ sortParam: 'op', order: 'asc' }), ['t0', 't2', 't1', 't5', 't3', 'T4']);
+        assert.deepEqual(sorted({ sortParam: 'op', order: 'asc', status: ['SUCCEEDED'], limit: 1, offset: 1 }), ['t2']);
+        assert.deepEqual(sorted({ sortParam: 'missing', order: 'desc' }), ['t0', 't1', 't2', 't3', 'T4', 't5']);
+        assert.deepEqual(sorted({ sortMetric: 'flops', order: 'desc' }), ['t0', 't1', 't2', 't3', 'T4', 't5']);
+        assert.deepEqual(sorted({ sortMetric: 'default', order: 'desc' }), ['t0', 't5', 't2', 't1', 't3', 'T4']);
+        assert.throws(() => store.listTrials({ sortParam: 'a', sortMetric: 'b' } as KeyedTrialQuery), BadRequestError);
+        assert.throws(() => store.listTrials({ sortParam: 'a"b' } as KeyedTrialQuery), /sortParam must be a key/);
+      }));
+
+      it('sorts choice values ({_value, _idx}) by their value', withExperiment((store) => {
+        store.createTrial(sampleTrial('a', { op: { _value: 'skip', _idx: 2 } }));
+        store.createTrial(sampleTrial('b', { op: { _value: 'conv', _idx: 0 } }));
+        store.createTrial(sampleTrial('c', { op: { _value: 3, _idx: 1 } }));
+        assert.deepEqual(ids(store.listTrials({ sortParam: 'op', order: 'asc' } as KeyedTrialQuery).items), ['c', 'b', 'a']);
       }));
 
       it('pages with offset and limit; total counts all matches', withExperiment((store) => {

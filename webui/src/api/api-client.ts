@@ -1,7 +1,10 @@
 import type {
   ApiErrorBody, BudgetUpdate, ExperimentDetail, ExperimentSummary, MetricRecord, TrialDetail,
-  TrialLogName, TrialPage, TrialParameters, TrialQuery, TrialRecord,
+  TrialLogName, TrialPage, TrialParameters, TrialRecord,
+  BoardSnapshot, CheckpointList, RankEvalView, RankEvalViewRequest,
 } from './types';
+import type { KeyedTrialQuery } from '../../../daemon/store/trial-query';
+import type { ChartColumns } from '../../../daemon/api/chart-columns';
 import { ApiError } from './api-error';
 
 /** One chunk of a log file, for tailing with the next offset. */
@@ -36,8 +39,13 @@ export class ApiClient {
     return this.json('POST', `/experiments/${enc(id)}/${action}`);
   }
 
-  listTrials(id: string, query: TrialQuery, signal?: AbortSignal): Promise<TrialPage> {
+  listTrials(id: string, query: KeyedTrialQuery, signal?: AbortSignal): Promise<TrialPage> {
     return this.json('GET', `/experiments/${enc(id)}/trials${trialQueryString(query)}`, undefined, signal);
+  }
+
+  /** Every trial as chart columns (GET /experiments/:id/charts). */
+  charts(id: string): Promise<ChartColumns> {
+    return this.json('GET', `/experiments/${enc(id)}/charts`);
   }
 
   getTrial(id: string, trialId: string): Promise<TrialDetail> {
@@ -69,6 +77,26 @@ export class ApiClient {
       nextOffset: Number(res.headers.get('X-Next-Offset') ?? offset + text.length),
       size: Number(res.headers.get('X-File-Size') ?? 0),
     };
+  }
+
+  /** The latest metric of each trial (GET /experiments/:id/metrics/latest). */
+  getLatestMetrics(id: string): Promise<MetricRecord[]> {
+    return this.json<{ metrics: MetricRecord[] }>('GET', `/experiments/${enc(id)}/metrics/latest`).then((r) => r.metrics);
+  }
+
+  /** Supernet checkpoints of an experiment (GET /experiments/:id/checkpoints). */
+  checkpoints(id: string): Promise<CheckpointList> {
+    return this.json('GET', `/experiments/${enc(id)}/checkpoints`);
+  }
+
+  /** The Cream board; rejects with ApiError status 404 when the experiment has none. */
+  board(id: string): Promise<BoardSnapshot> {
+    return this.json('GET', `/experiments/${enc(id)}/board`);
+  }
+
+  /** Rank-eval page data from the texts of the chosen files (POST /rank-eval). */
+  rankEval(body: RankEvalViewRequest): Promise<RankEvalView> {
+    return this.json('POST', '/rank-eval', body);
   }
 
   /** Address of the export download (for a plain link). */
@@ -112,10 +140,12 @@ function enc(s: string): string {
 }
 
 /** Query string of GET /trials for `q` (empty fields left out). */
-export function trialQueryString(q: TrialQuery): string {
+export function trialQueryString(q: KeyedTrialQuery): string {
   const p = new URLSearchParams();
   if (q.status && q.status.length > 0) p.set('status', q.status.join(','));
   if (q.sort) p.set('sort', q.sort);
+  if (q.sortParam) p.set('sortParam', q.sortParam);
+  if (q.sortMetric) p.set('sortMetric', q.sortMetric);
   if (q.order) p.set('order', q.order);
   if (q.offset !== undefined) p.set('offset', String(q.offset));
   if (q.limit !== undefined) p.set('limit', String(q.limit));

@@ -60,7 +60,7 @@ export function LogTail({ experimentId, trialId, name, running }: { experimentId
     };
     read();
     const unsub = onDeltas((ds) => {
-      if (ds === null || ds.some((d) => (d.type === 'trial' && d.trial.id === trialId) || (d.type !== 'trial' && d.type !== 'experiment' && (d.type === 'metric' ? d.metric.trialId : d.trialId) === trialId))) read();
+      if (ds === null || ds.some((d) => (d.type === 'trial' && d.trial.id === trialId) || (d.type === 'metric' && d.metric.trialId === trialId) || (d.type === 'log' && d.trialId === trialId))) read();
     });
     return () => {
       stopped = true;

@@ -1,52 +1,36 @@
-import type { CostModel, SearchSpace, TrialRecord } from '../api/types';
-import { bestSoFar, defaultMetric, extraMetricKeys, metricKey } from './metrics';
-import { buildArchitecture } from './architecture';
+import type { SearchSpace, TrialRecord } from '../api/types';
+import type { ChartColumns } from '../../../daemon/api/chart-columns';
+import { defaultMetric } from './metrics';
 import { formatParameter, valueText } from './format';
 import { paretoFront, type CostPoint } from './pareto';
 import type { PcAxis } from '../components/parallel-coords';
 
-/** Final metric per trial (x = trial number) with the best-so-far line. Pure. */
-export function finalMetricSeries(trials: readonly TrialRecord[], maximize: boolean) {
-  const x = trials.map((t) => t.sequence);
-  const y = trials.map((t) => defaultMetric(t.finalMetric) ?? null);
-  const best = bestSoFar(y.map((v) => v ?? undefined), maximize);
-  return { x, y, best };
+/** Final metric per trial (x = trial number) with the best-so-far line, from the charts endpoint. Pure. */
+export function finalMetricSeries(cols: ChartColumns) {
+  return { x: cols.sequence, y: cols.final, best: cols.bestSoFar };
 }
 
 /** Duration in seconds per ended trial (x = trial number; null while running). Pure. */
-export function durationSeries(trials: readonly TrialRecord[]) {
-  return {
-    x: trials.map((t) => t.sequence),
-    y: trials.map((t) => (t.startedAt && t.endedAt ? (t.endedAt - t.startedAt) / 1000 : null)),
-  };
+export function durationSeries(cols: ChartColumns) {
+  return { x: cols.sequence, y: cols.durationMs.map((d) => (d === null ? null : d / 1000)) };
 }
 
-/** Cost keys a metric can be plotted against: dict-metric keys and the cost model's. Pure. */
-export function costKeys(trials: readonly TrialRecord[], cost?: CostModel): string[] {
-  const keys = new Set<string>();
-  for (let i = 0; i < trials.length && i < 500; i++) extraMetricKeys(trials[i].finalMetric).forEach((k) => keys.add(k));
-  if (cost) {
-    keys.add('flops');
-    keys.add('params');
-  }
-  return [...keys].sort((a, b) => (a === 'flops' ? -1 : b === 'flops' ? 1 : a.localeCompare(b)));
+/** Cost keys a metric can be plotted against: the columns the daemon sent (flops first). Pure. */
+export function costKeys(cols: ChartColumns): string[] {
+  return Object.keys(cols.costs).sort((a, b) => (a === 'flops' ? -1 : b === 'flops' ? 1 : a.localeCompare(b)));
 }
 
 /**
- * Metric against cost key `key` (taken from the trial's dict metric, else computed from the cost
- * model for flops/params), sorted by cost, with a second series holding only the Pareto front.
+ * Metric against cost column `key` (dict-metric key, or the cost model's flops/params computed by
+ * the daemon), sorted by cost, with a second series holding only the Pareto front. Pure.
  */
-export function costScatter(trials: readonly TrialRecord[], key: string, maximize: boolean, space: SearchSpace, cost?: CostModel) {
+export function costScatter(cols: ChartColumns, key: string, maximize: boolean) {
   const pts: CostPoint[] = [];
-  for (const t of trials) {
-    const m = defaultMetric(t.finalMetric);
-    if (m === undefined) continue;
-    let c = metricKey(t.finalMetric, key);
-    if (c === undefined && cost && (key === 'flops' || key === 'params')) {
-      const a = buildArchitecture(space, t.parameters, cost);
-      c = key === 'flops' ? a.flops : a.params;
-    }
-    if (c !== undefined) pts.push({ cost: c, metric: m, id: t.id });
+  const c = cols.costs[key] ?? [];
+  for (let i = 0; i < cols.final.length; i++) {
+    const m = cols.final[i];
+    const x = c[i];
+    if (m !== null && x !== null && x !== undefined) pts.push({ cost: x, metric: m, id: cols.id[i] });
   }
   pts.sort((a, b) => a.cost - b.cost);
   const front = new Set(paretoFront(pts, maximize).map((p) => p.id));
@@ -60,10 +44,29 @@ export function costScatter(trials: readonly TrialRecord[], key: string, maximiz
 }
 
 /**
+ * The charts endpoint's sample as trials for parallelData: parameters decoded from the sample's
+ * dictionaries (each value as the text the UI shows), and the final metric. Pure.
+ */
+export function sampledTrials(cols: ChartColumns): ChartTrial[] {
+  const { keys, values, codes } = cols.sample;
+  return cols.sample.index.map((i, j) => {
+    const parameters: Record<string, string> = {};
+    keys.forEach((key, k) => {
+      const code = codes[k][j];
+      if (code >= 0) parameters[key] = values[k][code];
+    });
+    return { parameters, finalMetric: cols.final[i] ?? undefined };
+  });
+}
+
+/** What parallel coordinates need of a trial. */
+export type ChartTrial = Pick<TrialRecord, 'parameters' | 'finalMetric'>;
+
+/**
  * Parallel-coordinates data over the search space's keys plus the metric, from trials with a
  * final metric; at most `cap` lines (an even sample when there are more). Pure.
  */
-export function parallelData(trials: readonly TrialRecord[], space: SearchSpace, maximize: boolean, cap = 5000) {
+export function parallelData(trials: readonly ChartTrial[], space: SearchSpace, maximize: boolean, cap = 5000) {
   const done = trials.filter((t) => defaultMetric(t.finalMetric) !== undefined);
   const stride = Math.max(1, Math.ceil(done.length / cap));
   const sample = done.filter((_, i) => i % stride === 0);

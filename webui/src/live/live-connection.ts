@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { LiveDelta } from '../api/types';
+import type { ExperimentSummary, LiveDelta } from '../api/types';
 
 /** State of the live connection, shown by the indicator in the header. */
 export interface LiveState {
@@ -33,6 +33,7 @@ export class LiveConnection {
   private readonly socket: Socket;
   private readonly experiments = new Map<string, ExperimentSubscription>();
   private readonly listListeners = new Set<() => void>();
+  private readonly summaryListeners = new Set<(s: ExperimentSummary[]) => void>();
   private readonly stateListeners = new Set<(s: LiveState) => void>();
   private state: LiveState = { status: 'connecting' };
   private flushScheduled = false;
@@ -46,8 +47,13 @@ export class LiveConnection {
       if (this.state.status !== 'offline') this.setState({ ...this.state, status: 'offline', offlineSince: Date.now() });
     });
     this.socket.on('delta', (d: LiveDelta) => this.onDelta(d));
+    // Batched delivery (subscribe with batch: true): the daemon coalesces ~50 ms of deltas.
+    this.socket.on('deltas', (ds: LiveDelta[]) => {
+      for (const d of ds) this.onDelta(d);
+    });
     this.socket.on('reset', (p: { experimentId: string }) => this.onReset(p.experimentId));
     this.socket.on('experiment-delta', () => this.listListeners.forEach((l) => l()));
+    this.socket.on('experiment-summaries', (list: ExperimentSummary[]) => this.summaryListeners.forEach((l) => l(list)));
   }
 
   /** Current state (for the first render of the indicator). */
@@ -91,6 +97,15 @@ export class LiveConnection {
     return () => this.listListeners.delete(l);
   }
 
+  /**
+   * Calls `l` with the new summaries (trial counts, best metric, status) of experiments whose
+   * trials changed, at most about once a second (list views). Returns the unsubscribe function.
+   */
+  subscribeSummaries(l: (summaries: ExperimentSummary[]) => void): () => void {
+    this.summaryListeners.add(l);
+    return () => this.summaryListeners.delete(l);
+  }
+
   /** Disconnects for good. */
   close(): void {
     this.socket.close();
@@ -127,7 +142,7 @@ export class LiveConnection {
   }
 
   private emitSubscribe(id: string, sub: ExperimentSubscription, cb?: (ack: SubscribeAck) => void): void {
-    const payload: { experimentId: string; sinceSeq?: number } = { experimentId: id };
+    const payload: { experimentId: string; sinceSeq?: number; batch: boolean } = { experimentId: id, batch: true };
     if (sub.lastSeq !== undefined) payload.sinceSeq = sub.lastSeq;
     this.socket.emit('subscribe', payload, (ack: SubscribeAck) => cb?.(ack));
   }

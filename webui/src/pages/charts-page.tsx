@@ -2,19 +2,18 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useServices } from '../app-context';
 import { useExperiment } from '../live/experiment-context';
 import { useRouter } from '../routing/router';
-import type { MetricRecord, TrialRecord } from '../api/types';
+import type { MetricRecord } from '../api/types';
+import type { ChartColumns } from '../../../daemon/api/chart-columns';
 import { LineChart } from '../components/line-chart';
 import { ParallelCoords } from '../components/parallel-coords';
-import { costKeys, costScatter, durationSeries, finalMetricSeries, parallelData } from '../lib/chart-data';
+import { costKeys, costScatter, durationSeries, finalMetricSeries, parallelData, sampledTrials } from '../lib/chart-data';
 import { isMaximize, topTrialsQuery } from '../lib/metrics';
 import { alignCurves } from '../lib/curves';
 import { seriesColor } from '../lib/palette';
 import { useTrialRefresh } from '../lib/use-trial-refresh';
 
-const BATCH = 10_000;
-
 /**
- * Charts over all trials (loaded in pages of 10,000, refreshed from deltas at most every 5 s):
+ * Charts over all trials (one GET /charts answer of columns, refreshed from deltas at most every 5 s):
  * final metric with best-so-far, intermediate curves of the top 10, parallel coordinates over the
  * choices, metric against a cost key with the Pareto front, trial durations.
  */
@@ -22,25 +21,18 @@ export function ChartsPage() {
   const { api } = useServices();
   const { id, detail } = useExperiment();
   const { navigate } = useRouter();
-  const [trials, setTrials] = useState<TrialRecord[]>();
+  const [cols, setCols] = useState<ChartColumns>();
   const [curves, setCurves] = useState<{ ids: string[]; metrics: MetricRecord[][] }>({ ids: [], metrics: [] });
   const [costKey, setCostKey] = useState<string>();
   const loading = useRef(false);
   const maximize = isMaximize(detail?.record.config);
   const space = detail?.record.config.searchSpace ?? {};
-  const cost = detail?.record.config.searchSpaceCost;
 
   const load = useCallback(() => {
     if (loading.current) return;
     loading.current = true;
     (async () => {
-      const all: TrialRecord[] = [];
-      for (let offset = 0; ; offset += BATCH) {
-        const page = await api.listTrials(id, { sort: 'sequence', order: 'asc', offset, limit: BATCH });
-        all.push(...page.items);
-        if (page.items.length < BATCH || all.length >= page.total) break;
-      }
-      setTrials(all);
+      setCols(await api.charts(id));
       const top = await api.listTrials(id, topTrialsQuery(maximize, 10));
       const ids = top.items.map((t) => t.id);
       const metrics = await Promise.all(ids.map((t) => api.trialMetrics(id, t).catch(() => [])));
@@ -49,21 +41,21 @@ export function ChartsPage() {
   }, [api, id, maximize]);
   useTrialRefresh(load, 5000);
 
-  const keys = useMemo(() => costKeys(trials ?? [], cost), [trials, cost]);
+  const keys = useMemo(() => (cols ? costKeys(cols) : []), [cols]);
   useEffect(() => {
     if (costKey === undefined && keys.length > 0) setCostKey(keys[0]);
   }, [keys, costKey]);
-  const fin = useMemo(() => finalMetricSeries(trials ?? [], maximize), [trials, maximize]);
-  const dur = useMemo(() => durationSeries(trials ?? []), [trials]);
-  const pc = useMemo(() => parallelData(trials ?? [], space, maximize), [trials, space, maximize]);
-  const scatter = useMemo(() => (costKey ? costScatter(trials ?? [], costKey, maximize, space, cost) : undefined), [trials, costKey, maximize, space, cost]);
+  const fin = useMemo(() => (cols ? finalMetricSeries(cols) : undefined), [cols]);
+  const dur = useMemo(() => (cols ? durationSeries(cols) : undefined), [cols]);
+  const pc = useMemo(() => parallelData(cols ? sampledTrials(cols) : [], space, maximize), [cols, space, maximize]);
+  const scatter = useMemo(() => (cols && costKey ? costScatter(cols, costKey, maximize) : undefined), [cols, costKey, maximize]);
   const inter = useMemo(() => alignCurves(curves.metrics), [curves]);
 
-  if (!trials) return <p className="muted">loading trials…</p>;
-  if (trials.length === 0) return <p className="muted">No trials yet.</p>;
+  if (!cols || !fin || !dur) return <p className="muted">loading trials…</p>;
+  if (cols.id.length === 0) return <p className="muted">No trials yet.</p>;
   const openSeq = (i: number) => {
-    const t = trials[i];
-    if (t) navigate(`/experiments/${id}/trials/${t.id}`);
+    const t = cols.id[i];
+    if (t) navigate(`/experiments/${id}/trials/${t}`);
   };
   return (
     <div className="charts">
@@ -80,7 +72,7 @@ export function ChartsPage() {
         )}
       </section>
       <section className="card">
-        <h3>Choices <span className="muted">(parallel coordinates, {pc.shown.toLocaleString()} of {pc.total.toLocaleString()} finished trials; yellow = best)</span></h3>
+        <h3>Choices <span className="muted">(parallel coordinates, {pc.shown.toLocaleString()} of {cols.sample.total.toLocaleString()} finished trials; yellow = best)</span></h3>
         {pc.shown === 0 ? <p className="muted">No finished trial with a metric yet.</p> : <ParallelCoords axes={pc.axes} lines={pc.lines} colors={pc.colors} />}
       </section>
       <section className="card">

@@ -8,8 +8,12 @@ import { OverviewPage } from './overview-page';
 import { TrialsPage } from './trials-page';
 import { TrialDetailPage } from './trial-detail-page';
 import { ChartsPage } from './charts-page';
+import { SupernetPage } from './supernet-page';
+import { useSupernetTab } from '../supernet/use-supernet-tab';
 
 type ExperimentRoute = Extract<Route, { experimentId: string }>;
+/** What the app hands the shell: the pages of one experiment. */
+type ShellRoute = ExperimentRoute;
 
 function Header({ route }: { route: ExperimentRoute }) {
   const { detail, id, setDetail } = useExperiment();
@@ -20,7 +24,8 @@ function Header({ route }: { route: ExperimentRoute }) {
     setBusy(true);
     api.experimentAction(id, a).then(setDetail, (e: Error) => setErr(e.message)).finally(() => setBusy(false));
   };
-  const tab = (page: 'overview' | 'trials' | 'charts', label: string) => (
+  const supernet = useSupernetTab(detail) || route.page === 'supernet';
+  const tab = (page: 'overview' | 'trials' | 'charts' | 'supernet', label: string) => (
     <Link to={{ page, experimentId: id }} className={`tab ${route.page === page || (page === 'trials' && route.page === 'trial') ? 'active' : ''}`}>{label}</Link>
   );
   const running = detail && (detail.status === 'RUNNING' || detail.status === 'NO_MORE_TRIAL');
@@ -42,6 +47,7 @@ function Header({ route }: { route: ExperimentRoute }) {
         {tab('overview', 'Overview')}
         {tab('trials', 'Trials')}
         {tab('charts', 'Charts')}
+        {supernet && tab('supernet', 'Supernet')}
       </nav>
     </div>
   );
@@ -57,11 +63,12 @@ function Body({ route }: { route: ExperimentRoute }) {
     case 'trials': return <TrialsPage />;
     case 'trial': return <TrialDetailPage trialId={route.trialId} />;
     case 'charts': return <ChartsPage />;
+    case 'supernet': return <SupernetPage />;
   }
 }
 
 /** Frame of every page of one experiment: live state, header with tabs and actions, then the tab. */
-export function ExperimentShell({ route }: { route: ExperimentRoute }) {
+export function ExperimentShell({ route }: { route: ShellRoute }) {
   return (
     <ExperimentProvider id={route.experimentId}>
       <div className="page">

@@ -9,7 +9,8 @@ import { toggled } from '../lib/toggled';
 
 /**
  * Every experiment under NASCTL_HOME: status, times, trial counts by status, best metric;
- * filter by status and name. Refreshes when the live connection reports an experiment change.
+ * filter by status and name. Refreshes when the live connection reports an experiment change;
+ * trial counts and best metrics update live from `experiment-summaries` events.
  */
 export function ExperimentsPage() {
   const { api, live } = useServices();
@@ -27,8 +28,17 @@ export function ExperimentsPage() {
     const refresh = throttle(() => void load(), 1000);
     void load();
     const unsub = live.subscribeList(refresh);
+    // Trial counts and best metrics arrive as summaries of the changed experiments: merged in place.
+    const unsubSummaries = live.subscribeSummaries((changed) => setList((old) => {
+      if (!old) return old;
+      const byId = new Map(changed.map((c) => [c.id, c]));
+      const next = old.map((e) => byId.get(e.id) ?? e);
+      const known = new Set(old.map((e) => e.id));
+      return [...next, ...changed.filter((c) => !known.has(c.id))];
+    }));
     return () => {
       unsub();
+      unsubSummaries();
       refresh.cancel();
     };
   }, [api, live]);

@@ -1,26 +1,19 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useServices } from '../app-context';
 import { useExperiment } from '../live/experiment-context';
 import { useRouter } from '../routing/router';
 import type { TrialRecord } from '../api/types';
-import { StatusBadge } from '../components/status-badge';
 import { parseTrialsView, trialsViewSearch, viewQuery, type TrialsView } from '../trials/trials-query-state';
 import { useTrialPages } from '../trials/use-trial-pages';
 import { DEFAULT_HIDDEN, trialColumns, type TrialColumn } from '../trials/columns';
-import { TrialActions } from '../trials/trial-actions';
+import { TrialRow } from '../trials/trial-row';
 import { CloneDialog } from '../trials/clone-dialog';
 import { ComparePanel } from '../trials/compare-panel';
 import { TrialsToolbar } from '../trials/trials-toolbar';
 import { toggled } from '../lib/toggled';
 
 const ROW_H = 32;
-
-function Cell({ col, t }: { col: TrialColumn; t: TrialRecord }) {
-  if (col.id === 'status') return <StatusBadge status={t.status} />;
-  const text = col.text(t);
-  return <span title={text}>{text}</span>;
-}
 
 /**
  * The trials table: virtualized rows over server-side paging, sort and filters kept in the
@@ -39,7 +32,7 @@ export function TrialsPage() {
     const saved = localStorage.getItem(`nasctl.hidden.${id}`);
     return saved ? new Set(JSON.parse(saved) as string[]) : new Set(DEFAULT_HIDDEN);
   });
-  const shown = columns.filter((c) => !hidden.has(c.id));
+  const shown = useMemo(() => columns.filter((c) => !hidden.has(c.id)), [columns, hidden]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [comparing, setComparing] = useState<string[]>();
   const [active, setActive] = useState(0);
@@ -53,6 +46,13 @@ export function TrialsPage() {
     return n;
   });
 
+  // A new query shows its first rows (use-trial-pages loads page 0 for it).
+  const queryKey = JSON.stringify(query);
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setActive(0);
+  }, [queryKey]);
+
   const count = data.total ?? 0;
   const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
   const items = virt.getVirtualItems();
@@ -65,12 +65,16 @@ export function TrialsPage() {
 
   const width = 36 + shown.reduce((a, c) => a + c.width, 0) + 170;
   const template = `36px ${shown.map((c) => `${c.width}px`).join(' ')} 170px`;
+  const isSorted = (c: TrialColumn) => (c.sortParam !== undefined ? view.sortParam === c.sortParam : view.sortParam === undefined && c.sort !== undefined && view.sort === c.sort);
   const sortBy = (c: TrialColumn) => {
-    if (!c.sort) return;
-    setView({ ...view, sort: c.sort, order: view.sort === c.sort && view.order === 'desc' ? 'asc' : 'desc' });
+    if (!c.sort && c.sortParam === undefined) return;
+    const order = isSorted(c) && view.order === 'desc' ? 'asc' : 'desc';
+    if (c.sortParam !== undefined) setView({ ...view, sortParam: c.sortParam, order });
+    else if (c.sort) setView({ ...view, sort: c.sort, sortParam: undefined, order });
   };
-  const toggleSelect = (tid: string) => setSelected((old) => toggled(old, tid));
-  const open = (t: TrialRecord | undefined) => { if (t) navigate(`/experiments/${id}/trials/${t.id}`); };
+  const toggleSelect = useCallback((tid: string) => setSelected((old) => toggled(old, tid)), []);
+  const open = useCallback((t: TrialRecord | undefined) => { if (t) navigate(`/experiments/${id}/trials/${t.id}`); }, [navigate, id]);
+  const openRow = useCallback((index: number, t: TrialRecord | undefined) => { setActive(index); open(t); }, [open]);
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.target !== e.currentTarget) return;
@@ -102,9 +106,9 @@ export function TrialsPage() {
         <div className="vrow vhead" style={{ gridTemplateColumns: template, width }}>
           <span />
           {shown.map((c) => (
-            <span key={c.id} className={`${c.numeric ? 'num' : ''} ${c.sort ? 'sortable' : ''}`} onClick={() => sortBy(c)}
-              title={c.sort ? 'sort' : 'not sortable on the server'} data-col={c.id}>
-              {c.label}{view.sort === c.sort && c.sort ? (view.order === 'desc' ? ' ▼' : ' ▲') : ''}
+            <span key={c.id} className={`${c.numeric ? 'num' : ''} ${c.sort || c.sortParam !== undefined ? 'sortable' : ''}`} onClick={() => sortBy(c)}
+              title={c.sort || c.sortParam !== undefined ? 'sort' : 'not sortable on the server'} data-col={c.id}>
+              {c.label}{isSorted(c) ? (view.order === 'desc' ? ' ▼' : ' ▲') : ''}
             </span>
           ))}
           <span>actions</span>
@@ -113,20 +117,9 @@ export function TrialsPage() {
           {items.map((vi) => {
             const t = data.row(vi.index);
             return (
-              <div key={vi.key} className={`vrow ${vi.index === active ? 'active' : ''} ${t && selected.has(t.id) ? 'selected' : ''}`}
-                style={{ gridTemplateColumns: template, width, transform: `translateY(${vi.start}px)` }}
-                data-trial={t?.id} data-index={vi.index}
-                onClick={() => { setActive(vi.index); open(t); }}>
-                {t ? (
-                  <>
-                    <span onClick={(e) => e.stopPropagation()}>
-                      <input type="checkbox" checked={selected.has(t.id)} onChange={() => toggleSelect(t.id)} aria-label={`select ${t.id}`} />
-                    </span>
-                    {shown.map((c) => <span key={c.id} className={c.numeric ? 'num' : ''} data-col={c.id}><Cell col={c} t={t} /></span>)}
-                    <TrialActions experimentId={id} trial={t} onClone={setCloning} />
-                  </>
-                ) : <span className="muted">…</span>}
-              </div>
+              <TrialRow key={vi.key} experimentId={id} t={t} index={vi.index} start={vi.start} active={vi.index === active}
+                selected={t !== undefined && selected.has(t.id)} shown={shown} template={template} width={width}
+                onOpen={openRow} onToggle={toggleSelect} onClone={setCloning} />
             );
           })}
         </div>

@@ -10,6 +10,8 @@ export interface TrialColumn {
   width: number;
   /** Server-side sort key, when the column can be sorted. */
   sort?: TrialSortKey;
+  /** Search-space key the server sorts this column by (a column per choice). */
+  sortParam?: string;
   numeric?: boolean;
   text(t: TrialRecord): string;
 }
@@ -32,7 +34,7 @@ export function trialColumns(space: SearchSpace): TrialColumn[] {
     const spec = space[k];
     const values: unknown[] = Array.isArray(spec._value) ? spec._value : spec._value.candidates;
     const longest = Math.max(k.length, ...values.map((v) => valueText(v).length));
-    return { id: `p:${k}`, label: k, width: Math.min(220, Math.max(70, longest * 7.5 + 22)), text: (t) => formatParameter(t.parameters[k]) };
+    return { id: `p:${k}`, label: k, sortParam: k, width: Math.min(220, Math.max(70, longest * 7.5 + 22)), text: (t) => formatParameter(t.parameters[k]) };
   });
   return [...fixed, ...params];
 }

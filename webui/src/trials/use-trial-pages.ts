@@ -21,6 +21,19 @@ export interface TrialPages {
 }
 
 /**
+ * `next`, with each trial that equals its previous version replaced by that previous object, so
+ * memoized rows of unchanged trials skip rendering after a refetch. Pure.
+ */
+export function keepUnchanged(prev: readonly TrialRecord[] | undefined, next: TrialRecord[]): TrialRecord[] {
+  if (!prev || prev.length === 0) return next;
+  const old = new Map(prev.map((t) => [t.id, t]));
+  return next.map((t) => {
+    const o = old.get(t.id);
+    return o !== undefined && JSON.stringify(o) === JSON.stringify(t) ? o : t;
+  });
+}
+
+/**
  * Server-side paged rows of GET /trials for `query`: pages of PAGE_SIZE are fetched as they come
  * into view and cached; a query change drops the cache. Live trial deltas patch cached rows in
  * place at once, and a throttled refetch of the loaded pages (at most once per second) brings new
@@ -45,7 +58,7 @@ export function useTrialPages(api: ApiClient, experimentId: string, query: Trial
     inflight.current.add(page);
     api.listTrials(experimentId, { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((res) => {
       if (gen !== generation.current) return;
-      pages.current.set(page, res.items);
+      pages.current.set(page, keepUnchanged(pages.current.get(page), res.items));
       res.items.forEach((t, i) => index.current.set(t.id, [page, i]));
       setTotal(res.total);
       setError(undefined);
@@ -68,8 +81,10 @@ export function useTrialPages(api: ApiClient, experimentId: string, query: Trial
     inflight.current.clear();
     index.current.clear();
     setLoading(true);
-    const [s] = window_.current;
-    fetchPage(Math.floor(s / PAGE_SIZE), generation.current, performance.now());
+    // A new query starts at the top (the table scrolls there): one request, not one for the old
+    // scroll position (past the end of a narrower result) and then one for the top.
+    window_.current = [0, 0];
+    fetchPage(0, generation.current, performance.now());
   }, [fetchPage]);
 
   // Live: patch rows, then refetch the loaded visible pages (throttled).

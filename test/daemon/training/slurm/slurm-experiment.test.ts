@@ -71,7 +71,7 @@ describe('ExperimentManager with platform: slurm (real cluster)', { skip: !avail
     assert.equal(counts['SUCCEEDED'], 1, JSON.stringify(counts));
     assert.ok(existsSync(dir));
     const failed = manager.listTrials(id, { status: ['FAILED'] }).items[0]!;
-    assert.match(failed.reason ?? '', new RegExp(`lost: Slurm job ${jobId} ended CANCELLED`));
+    assert.match(failed.reason ?? '', new RegExp(`^lost: Slurm: CANCELLED( by \\d+)? \\(job ${jobId} cancelled`));
     assert.equal(readFileSync(join(failed.trialDir, 'slurm_job_id'), 'utf8').trim(), jobId);
     const retry = manager.listTrials(id, { status: ['SUCCEEDED'] }).items[0]!;
     assert.equal(retry.retryOf, failed.id);

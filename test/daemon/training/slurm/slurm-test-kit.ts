@@ -24,3 +24,29 @@ export function cancelJobs(prefix: string): void {
 
 /** Node's path, for trial commands that run the TS SDK. */
 export const NODE = process.execPath;
+
+/**
+ * Every job Slurm's controller still remembers (queued, running, and ended within MinJobAge,
+ * 300 s by default) whose name starts with `prefix`, as jobId -> name. Counts submissions
+ * independently of the daemon that made them.
+ */
+export function jobsKnownToSlurm(prefix: string): Map<string, string> {
+  const out = execFileSync('scontrol', ['show', 'job', '-o'], { encoding: 'utf8' });
+  const jobs = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const id = /(?:^|\s)JobId=(\d+)/.exec(line)?.[1];
+    const name = /(?:^|\s)JobName=(\S+)/.exec(line)?.[1];
+    if (id !== undefined && name !== undefined && name.startsWith(prefix)) jobs.set(id, name);
+  }
+  return jobs;
+}
+
+/** Jobs in squeue whose name starts with `prefix`, with their state (PENDING, RUNNING, ...). */
+export function queuedStates(prefix: string): Array<{ jobId: string; name: string; state: string }> {
+  const out = execFileSync('squeue', ['-h', '-o', '%i|%j|%T'], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((l) => l.trim().split('|'))
+    .filter(([id, name]) => id && name?.startsWith(prefix))
+    .map(([jobId, name, state]) => ({ jobId: jobId!, name: name!, state: state ?? '' }));
+}

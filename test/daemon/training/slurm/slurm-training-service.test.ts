@@ -1,12 +1,12 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-training-service';
 import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
 import { RecordingListener, SDK_PATH, PYTHON_CLIENT_DIR, makeJob, makeTempDir, withTimeout } from '../local/recording-listener';
-import { cancelJobs, queuedJobs, requireSlurm, NODE } from './slurm-test-kit';
+import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm, NODE } from './slurm-test-kit';
 
 const CONFIG: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode: false, cpusPerTrial: 1 };
 const available = requireSlurm();
@@ -70,7 +70,7 @@ describe('SlurmTrainingService on a real Slurm cluster', { skip: !available }, (
       execFileSync('scancel', [jobId]);
       const exit = await listener.exited('t2', 30_000);
       assert.equal(exit.cause, 'lost', JSON.stringify(exit));
-      assert.match(exit.detail ?? '', new RegExp(`Slurm job ${jobId} ended CANCELLED`));
+      assert.match(exit.detail ?? '', new RegExp(`^Slurm: CANCELLED( by \\d+)? \\(job ${jobId} cancelled`));
     } finally {
       await service.shutdown();
     }
@@ -134,11 +134,50 @@ describe('SlurmTrainingService on a real Slurm cluster', { skip: !available }, (
     }
   });
 
+  it('re-attach finds a job whose id was never recorded (daemon died while sbatch answered) by its directory', async () => {
+    const listener1 = new RecordingListener();
+    // --hold keeps the job PENDING, so the job cannot record its own id either.
+    const first = new SlurmTrainingService({ config: { ...CONFIG, sbatchArgs: ['--hold'] }, minPollMs: 300, maxPollMs: 1000 });
+    first.setListener(listener1);
+    const experimentId = `svc6p${process.pid}`; // unique: Slurm remembers ended jobs for MinJobAge
+    const job = makeJob(dir.root, 'r2', tsTrial(dir.root), { experimentId });
+    first.tryStart(job);
+    await listener1.startedEvent('r2', 30_000);
+    await first.detach();
+    const idFile = path.join(job.trialDir, 'slurm_job_id');
+    const jobId = readFileSync(idFile, 'utf8').trim();
+    rmSync(idFile);
+
+    const listener2 = new RecordingListener();
+    const second = new SlurmTrainingService({ config: CONFIG, minPollMs: 300, maxPollMs: 1000 });
+    second.setListener(listener2);
+    try {
+      assert.equal(second.reattach('r2', job.trialDir), true);
+      assert.equal(readFileSync(idFile, 'utf8').trim(), jobId);
+      execFileSync('scontrol', ['release', jobId]);
+      const exit = await listener2.exited('r2', 60_000);
+      assert.equal(exit.cause, 'exited', JSON.stringify(exit));
+      assert.equal(exit.exitCode, 0);
+      assert.deepEqual(listener2.metrics('r2'), [
+        { kind: 'intermediate', value: 0.5 },
+        { kind: 'final', value: { default: 1, under: 1 } },
+      ]);
+      assert.equal(second.submissions, 0);
+      assert.equal(jobsKnownToSlurm(`nasctl-${experimentId}-`).size, 1, 'submitted once');
+    } finally {
+      await second.shutdown();
+    }
+  });
+
   it('reuse mode: one worker job runs several python trials through its file channel', async () => {
     writeFileSync(
       path.join(dir.root, 'worker.py'),
       `import sys\nsys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})\nimport nasctl_trial as nt\nwhile True:\n    p = nt.get_next_parameters()\n    if p is None:\n        break\n    nt.report_final_result(p["lr"] + 1)\n`,
     );
+    // A folder left by an earlier daemon's worker (which may still run): a new worker must not reuse it.
+    const stale = path.join(dir.root, 'workers', 'worker-0');
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(path.join(stale, 'messages.jsonl'), '{"type":"request_parameters"}\n{"type":"metric","trialId":"u0","kind":"final","value":99}\n');
     const listener = new RecordingListener();
     const service = new SlurmTrainingService({ config: { ...CONFIG, reuseMode: true }, minPollMs: 300, maxPollMs: 1000, workerIdleMs: 60_000, workersDir: path.join(dir.root, 'workers') });
     service.setListener(listener);
@@ -153,9 +192,29 @@ describe('SlurmTrainingService on a real Slurm cluster', { skip: !available }, (
       assert.equal(last.cause, 'exited');
       for (let i = 0; i < 4; i += 1) assert.deepEqual(listener.metrics(`u${i}`), [{ kind: 'final', value: i + 1 }]);
       assert.equal(service.submissions, 1);
+      assert.equal(readFileSync(path.join(dir.root, 'workers', 'worker-1', 'slurm_job_id'), 'utf8').trim().length > 0, true);
     } finally {
       await service.shutdown();
     }
     assert.deepEqual(queuedJobs('nasctl-svc5-'), []);
+  });
+
+  it('reuse mode: worker jobs an earlier daemon left behind are cancelled before the first new worker is submitted', async () => {
+    const experimentId = `svc7p${process.pid}`;
+    const oldWorker = execFileSync('sbatch', ['--parsable', `--job-name=nasctl-${experimentId}-w0`, '--cpus-per-task=1', `--chdir=${dir.root}`, '--output=/dev/null', '--wrap=sleep 300'], { encoding: 'utf8' }).trim();
+    const listener = new RecordingListener();
+    const service = new SlurmTrainingService({ config: { ...CONFIG, reuseMode: true }, minPollMs: 300, maxPollMs: 1000, workerIdleMs: 60_000, workersDir: path.join(dir.root, 'workers7') });
+    service.setListener(listener);
+    try {
+      service.tryStart(makeJob(dir.root, 'v0', 'python3 worker.py', { experimentId, parameters: { lr: 5 } }));
+      const exit = await listener.exited('v0', 60_000);
+      assert.equal(exit.cause, 'exited');
+      assert.deepEqual(listener.metrics('v0'), [{ kind: 'final', value: 6 }]);
+      assert.equal(queuedJobs(`nasctl-${experimentId}-`).includes(oldWorker), false, 'the old worker was cancelled');
+      assert.equal(service.submissions, 1);
+    } finally {
+      await service.shutdown();
+      cancelJobs(`nasctl-${experimentId}-`);
+    }
   });
 });

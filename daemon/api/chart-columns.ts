@@ -1,0 +1,145 @@
+import type { ExperimentConfig } from '../config/experiment-config';
+import type { TrialRecord } from '../store/types';
+import type { ParameterValue, TrialParameters } from '../../trial-runtime/protocol/messages';
+
+/** Trials with a final metric whose parameters come along for parallel coordinates, at most. */
+export const DEFAULT_CHART_SAMPLE = 5000;
+
+/**
+ * GET /experiments/:id/charts: every trial as columns (index i of each array is one trial, in
+ * trial-number order), so 100,000 trials fit in one small answer.
+ */
+export interface ChartColumns {
+  /** Whether larger metrics are better (the tuner's optimize_mode; default maximize). */
+  maximize: boolean;
+  sequence: number[];
+  id: string[];
+  /** The final metric's default value; null without one. */
+  final: Array<number | null>;
+  /** Best final metric of the trials up to this one, in the optimize direction; null before any. */
+  bestSoFar: Array<number | null>;
+  /** endedAt - startedAt, ms; null while not ended. */
+  durationMs: Array<number | null>;
+  /**
+   * Cost columns: every numeric key of the dict final metrics (e.g. `flops`), and `flops` /
+   * `params` from the search space's cost model where the metric has no such key.
+   */
+  costs: Record<string, Array<number | null>>;
+  /**
+   * An even sample of trials with a final metric and their chosen values (parallel coordinates),
+   * dictionary-coded: trial `index[j]` chose `values[k][codes[k][j]]` for parameter `keys[k]`
+   * (a choice's `_value` as text: strings as they are, other values as JSON); code -1 = no value.
+   */
+  sample: { index: number[]; total: number; keys: string[]; values: string[][]; codes: number[][] };
+}
+
+/** What the columns need of one trial (a TrialRecord has it; so does a lighter row). */
+export type ChartRow = Pick<TrialRecord, 'sequence' | 'id' | 'finalMetric' | 'startedAt' | 'endedAt'>;
+
+function defaultOf(v: TrialRecord['finalMetric']): number | null {
+  if (v === undefined) return null;
+  return typeof v === 'number' ? v : v.default;
+}
+
+/** Candidate names a parameter chose (a choice's `_value`, one or several), as the cost model keys them. */
+function chosenNames(v: ParameterValue | undefined): string[] {
+  if (v === undefined) return [];
+  const c = v !== null && typeof v === 'object' && !Array.isArray(v) && '_value' in v ? v._value : v;
+  const text = (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x));
+  return Array.isArray(c) ? c.map(text) : [text(c)];
+}
+
+/** A parameter's chosen value as the UI shows it: `_value` (or the value), strings as they are, else JSON. */
+function chosenText(v: ParameterValue): string {
+  const c = v !== null && typeof v === 'object' && !Array.isArray(v) && '_value' in v ? v._value : v;
+  return typeof c === 'string' ? c : JSON.stringify(c);
+}
+
+/** FLOPs and params of one trial's parameters by the cost model (base + chosen candidates). */
+function modelCost(p: TrialParameters, cost: NonNullable<ExperimentConfig['searchSpaceCost']>): { flops: number; params: number } {
+  let flops = cost.base.flops;
+  let params = cost.base.params;
+  for (const [key, per] of Object.entries(cost.perChoice)) {
+    for (const name of chosenNames(p[key])) {
+      const e = per[name];
+      if (e) {
+        flops += e.flops;
+        params += e.params;
+      }
+    }
+  }
+  return { flops, params };
+}
+
+/**
+ * Builds the chart columns of `trials` (sorted by sequence) under `config`, sampling at most
+ * `sampleCap` trials with a final metric for their parameters; `parametersOf(i)` gives trial i's
+ * parameters (asked only for sampled trials, and for all when the config has a cost model).
+ * Called by the charts route with every trial of an experiment. Pure apart from `parametersOf`.
+ */
+export function chartColumns(trials: readonly ChartRow[], config: ExperimentConfig, sampleCap: number,
+  parametersOf: (i: number) => TrialParameters): ChartColumns {
+  const mode = config.tuner.classArgs?.optimize_mode ?? config.tuner.classArgs?.optimizeMode;
+  const maximize = mode !== 'minimize';
+  const n = trials.length;
+  const out: ChartColumns = {
+    maximize, sequence: new Array(n), id: new Array(n), final: new Array(n), bestSoFar: new Array(n), durationMs: new Array(n),
+    costs: {}, sample: { index: [], total: 0, keys: [], values: [], codes: [] },
+  };
+  const cost = config.searchSpaceCost;
+  const column = (key: string) => (out.costs[key] ??= new Array<number | null>(n).fill(null));
+  let best: number | null = null;
+  const finished: number[] = [];
+  trials.forEach((t, i) => {
+    out.sequence[i] = t.sequence;
+    out.id[i] = t.id;
+    const f = defaultOf(t.finalMetric);
+    out.final[i] = f;
+    if (f !== null && Number.isFinite(f)) {
+      finished.push(i);
+      if (best === null || (maximize ? f > best : f < best)) best = f;
+    }
+    out.bestSoFar[i] = best;
+    out.durationMs[i] = t.startedAt !== undefined && t.endedAt !== undefined ? t.endedAt - t.startedAt : null;
+    const m = t.finalMetric;
+    if (m !== undefined && typeof m === 'object') {
+      for (const [k, v] of Object.entries(m)) if (k !== 'default' && typeof v === 'number') column(k)[i] = v;
+    }
+  });
+  if (cost) {
+    trials.forEach((_t, i) => {
+      const c = modelCost(parametersOf(i), cost);
+      const flops = column('flops');
+      const params = column('params');
+      if (flops[i] === null) flops[i] = c.flops;
+      if (params[i] === null) params[i] = c.params;
+    });
+  }
+  const stride = Math.max(1, Math.ceil(finished.length / Math.max(1, sampleCap)));
+  const keys = Object.keys(config.searchSpace).filter((k) => !k.startsWith('_'));
+  const dict = keys.map(() => new Map<string, number>());
+  out.sample.keys = keys;
+  out.sample.values = keys.map(() => []);
+  out.sample.codes = keys.map(() => []);
+  for (let k = 0; k < finished.length && sampleCap > 0; k += stride) {
+    const i = finished[k];
+    out.sample.index.push(i);
+    const p = parametersOf(i);
+    keys.forEach((key, ki) => {
+      const v = p[key];
+      let code = -1;
+      if (v !== undefined) {
+        const text = chosenText(v);
+        code = dict[ki].get(text) ?? -1;
+        if (code < 0) {
+          code = out.sample.values[ki].length;
+          dict[ki].set(text, code);
+          out.sample.values[ki].push(text);
+        }
+      }
+      out.sample.codes[ki].push(code);
+    });
+  }
+  out.sample.total = finished.length;
+  return out;
+}

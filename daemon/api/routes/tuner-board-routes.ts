@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import type { ExperimentService } from '../../service/experiment-service';
+import { NotFoundError } from '../../errors';
+import { checkId } from '../route-params';
+import { TunerHistory } from '../../manager/tuner-history';
+import { prioritizedBoard, type BoardEntry } from '../../../tuners/prioritized-path-tuner';
+
+/** Trials read per service call while collecting an experiment's history. */
+const PAGE = 10_000;
+
+/** The answer of GET /experiments/:id/tuner-board. */
+export interface TunerBoardResult {
+  tuner: string;
+  /** Finished trials the board was built from. */
+  considered: number;
+  /** Board entries, best first (Cream's order: metric, then FLOPs descending on ties). */
+  entries: BoardEntry[];
+}
+
+/**
+ * GET /experiments/:id/tuner-board (mounted at /api/v1): the prioritized board of an experiment
+ * searched with the PrioritizedPath tuner, rebuilt from the trial history with the experiment's
+ * own classArgs and cost model (the same pure function the tuner uses, so the two never differ).
+ * NotFoundError for an unknown experiment or one searched with another tuner.
+ */
+export function tunerBoardRoutes(service: ExperimentService): Router {
+  const r = Router();
+  r.get('/experiments/:id/tuner-board', (req, res) => {
+    const id = checkId('id', req.params.id);
+    const config = service.getExperiment(id).record.config;
+    if (config.tuner.name.toLowerCase() !== 'prioritizedpath') {
+      throw new NotFoundError(`experiment ${id} searches with tuner '${config.tuner.name}'; only PrioritizedPath keeps a board (a supernet trained with --strategy cream publishes its own: GET /experiments/${id}/board)`);
+    }
+    const history = new TunerHistory();
+    let considered = 0;
+    for (let offset = 0; ; offset += PAGE) {
+      const page = service.listTrials(id, { sort: 'sequence', order: 'asc', offset, limit: PAGE });
+      for (const t of page.items) {
+        history.add(t);
+        if (t.finalMetric !== undefined) considered++;
+      }
+      if (page.items.length < PAGE || offset + PAGE >= page.total) break;
+    }
+    const entries = prioritizedBoard(history.list, config.searchSpace, config.tuner.classArgs ?? {}, config.searchSpaceCost);
+    const result: TunerBoardResult = { tuner: config.tuner.name, considered, entries };
+    res.json(result);
+  });
+  return r;
+}

@@ -1,0 +1,91 @@
+/**
+ * Trial directories created ahead of demand, on a background thread: when the scheduler creates
+ * a trial, its directory already exists, and the event loop does not pay the 45–200 µs a mkdir
+ * costs on ext4. Ids come from the caller's id source, so a directory is named after the trial
+ * that will use it. Directories made but never used are removed by `close()` (a daemon that dies
+ * leaves at most `ahead` empty folders behind).
+ */
+import { mkdirSync, rmdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { BackgroundFiles } from './background-files';
+
+/** Constructor options. */
+export interface TrialDirPoolOptions {
+  /** Existing folder that holds the trial directories (`<experiment>/trials`). */
+  trialsDir: string;
+  /** A fresh trial id per call (random: collisions are skipped). */
+  nextId: () => string;
+  /** How many directories to keep ready (default 64). */
+  ahead?: number;
+  log?: (line: string) => void;
+}
+
+/** One per running experiment; `close()` when it stops. */
+export class TrialDirPool {
+  private readonly trialsDir: string;
+  private readonly nextId: () => string;
+  private readonly ahead: number;
+  private readonly files: BackgroundFiles;
+  private ready: Array<{ id: string; dir: string }> = [];
+  private refilling = false;
+  private closed = false;
+
+  constructor(options: TrialDirPoolOptions) {
+    this.trialsDir = options.trialsDir;
+    this.nextId = options.nextId;
+    this.ahead = options.ahead ?? 64;
+    this.files = new BackgroundFiles({ log: options.log ?? (() => {}) });
+  }
+
+  /**
+   * A new trial id with its directory, which exists. Takes a prepared one when there is one,
+   * else creates it now (synchronously); either way asks for more ahead. Throws what mkdirSync
+   * throws when it must create one and cannot.
+   */
+  take(): { id: string; dir: string } {
+    const prepared = this.ready.shift();
+    if (this.ready.length < this.ahead / 2) this.refill();
+    if (prepared !== undefined) return prepared;
+    const id = this.nextId();
+    const dir = path.join(this.trialsDir, id);
+    mkdirSync(dir);
+    return { id, dir };
+  }
+
+  /** Removes the prepared directories nobody took (if still empty) and ends the thread. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.files.close();
+    for (const { dir } of this.ready) rmdirSafe(dir);
+    this.ready = [];
+  }
+
+  private refill(): void {
+    if (this.refilling || this.closed) return;
+    this.refilling = true;
+    const wanted: Array<{ id: string; dir: string }> = [];
+    for (let i = this.ready.length; i < this.ahead; i += 1) {
+      const id = this.nextId();
+      wanted.push({ id, dir: path.join(this.trialsDir, id) });
+    }
+    void this.files.makeDirs(wanted.map((w) => w.dir)).then((made) => {
+      this.refilling = false;
+      const created = new Set(made);
+      const fresh = wanted.filter((w) => created.has(w.dir));
+      if (this.closed) {
+        for (const { dir } of fresh) rmdirSafe(dir);
+        return;
+      }
+      this.ready.push(...fresh);
+    });
+  }
+}
+
+/** Removes an empty directory; leaves it when it is not empty (or already gone). */
+function rmdirSafe(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty or gone: leave it
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { BackgroundFiles } from '../../../daemon/training/background-files';
+import { TrialDirPool } from '../../../daemon/training/trial-dir-pool';
+
+describe('BackgroundFiles', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'nasctl-bgfiles-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes queued files and makes directories on its thread; flush waits for them', async () => {
+    const lines: string[] = [];
+    const files = new BackgroundFiles({ log: (l) => lines.push(l) });
+    const made = await files.makeDirs([path.join(root, 'a'), path.join(root, 'b'), path.join(root, 'a')]);
+    assert.deepEqual(made, [path.join(root, 'a'), path.join(root, 'b')]);
+    for (let i = 0; i < 100; i += 1) files.write(path.join(root, 'a', `f${i}.json`), JSON.stringify({ i }));
+    await files.flush();
+    assert.equal(readdirSync(path.join(root, 'a')).length, 100);
+    assert.equal(readFileSync(path.join(root, 'a', 'f42.json'), 'utf8'), '{"i":42}');
+    // The duplicate mkdir was reported (EEXIST), not thrown.
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /background file operation failed: .*a: EEXIST/);
+    await files.close();
+  });
+
+  it('a file that cannot be written is logged with its path; later files still get written', async () => {
+    const lines: string[] = [];
+    const files = new BackgroundFiles({ log: (l) => lines.push(l) });
+    files.write(path.join(root, 'missing', 'x.json'), '{}');
+    files.write(path.join(root, 'ok.json'), '{}');
+    await files.close();
+    assert.match(lines.join('\n'), /missing\/x\.json: ENOENT/);
+    assert.equal(existsSync(path.join(root, 'ok.json')), true);
+    files.write(path.join(root, 'after-close.json'), '{}');
+    assert.equal(existsSync(path.join(root, 'after-close.json')), false);
+  });
+});
+
+describe('TrialDirPool', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'nasctl-dirpool-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('every id it hands out has its directory; unused prepared ones are removed on close, used ones stay', async () => {
+    let n = 0;
+    const pool = new TrialDirPool({ trialsDir: root, nextId: () => `t${n++}`, ahead: 8 });
+    const first = pool.take(); // nothing prepared yet: made at once
+    assert.equal(existsSync(first.dir), true);
+    assert.equal(first.dir, path.join(root, first.id));
+    // Wait (bounded) until the refill landed: the directories exist before they are handed out.
+    const taken = [first];
+    for (let i = 0; i < 40; i += 1) {
+      const t = pool.take();
+      assert.equal(existsSync(t.dir), true, t.id);
+      taken.push(t);
+      writeFileSync(path.join(t.dir, 'used'), '');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(new Set(taken.map((t) => t.id)).size, taken.length, 'ids are unique');
+    await pool.close();
+    const left = readdirSync(root).sort();
+    assert.deepEqual(left, taken.map((t) => t.id).sort(), 'only the directories handed out remain');
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TrialRecord } from '../../../../daemon/store/types';
+import { PYTHON_CLIENT_DIR } from '../local/recording-listener';
+import { api, killDaemon, startDaemon, until, type DaemonProcess } from './daemon-process';
+import { cancelJobs, jobsKnownToSlurm, queuedJobs, queuedStates, requireSlurm } from './slurm-test-kit';
+
+const available = requireSlurm();
+const TRIALS = 8;
+
+/** Lines "<slurm job id> <trial id>" the trial appends when it runs (one per job that ran a trial). */
+function runs(home: string): Array<{ jobId: string; trialId: string }> {
+  const file = join(home, 'runs.txt');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [jobId, trialId] = l.split(' ');
+      return { jobId: jobId!, trialId: trialId! };
+    });
+}
+
+describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs (real cluster)', { skip: !available }, () => {
+  const home = mkdtempSync(join(tmpdir(), 'nasctl-slurm-crash-'));
+  const daemons: DaemonProcess[] = [];
+  let prefix = 'nasctl-none-';
+  after(async () => {
+    for (const d of daemons) await killDaemon(d, 'SIGKILL');
+    cancelJobs(prefix);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('follows queued and running jobs to their end after two restarts; every trial runs in exactly one job', async () => {
+    // Each trial records the job it runs in, then holds until the test releases it (by trial id, or all).
+    writeFileSync(
+      join(home, 'trial.py'),
+      [
+        'import os, sys, time',
+        `sys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})`,
+        'import nasctl_trial as nt',
+        'p = nt.get_next_parameters()',
+        'tid = nt.get_trial_id()',
+        `with open(${JSON.stringify(join(home, 'runs.txt'))}, "a") as f:`,
+        '    f.write("%s %s\\n" % (os.environ.get("SLURM_JOB_ID", "?"), tid))',
+        `while not (os.path.exists(${JSON.stringify(join(home, 'release-all'))}) or os.path.exists(${JSON.stringify(join(home, 'release-'))} + tid)):`,
+        '    time.sleep(0.05)',
+        'nt.report_intermediate_result(0.5)',
+        'nt.report_final_result(p["x"])',
+        '',
+      ].join('\n'),
+    );
+    const release = (trialId: string): void => writeFileSync(join(home, `release-${trialId}`), '');
+    let daemon = await startDaemon(home);
+    daemons.push(daemon);
+    const { id } = await api<{ id: string }>(daemon.port, 'POST', '/experiments', {
+      config: {
+        searchSpace: { x: { _type: 'randint', _value: [0, 1_000_000] } },
+        trialCommand: 'python3 trial.py',
+        trialCodeDirectory: home,
+        trialConcurrency: 3,
+        maxTrialNumber: TRIALS,
+        tuner: { name: 'random' },
+        // One CPU per job on the two-CPU node: two jobs run, the third waits in Slurm's queue.
+        trainingService: { platform: 'slurm', reuseMode: false, cpusPerTrial: 1 },
+      },
+      baseDir: home,
+    });
+    prefix = `nasctl-${id}-`;
+
+    // Crash 1: two jobs running (their trials hold), one pending.
+    await until(() => (runs(home).length >= 2 && queuedStates(prefix).filter((j) => j.state === 'PENDING').length >= 1 ? true : undefined), 60_000, 'two running jobs and one pending');
+    await killDaemon(daemon, 'SIGKILL');
+    // While no daemon runs: one trial ends (its job leaves the queue), so the pending job starts.
+    const first = runs(home)[0]!;
+    release(first.trialId);
+    await until(() => (runs(home).length >= 3 && !queuedJobs(prefix).includes(first.jobId) ? true : undefined), 60_000, 'the released job to end and the pending one to run');
+    daemon = await startDaemon(home);
+    daemons.push(daemon);
+
+    // Crash 2: after the two older running trials are released and their successors run.
+    const running = runs(home).slice(1, 3);
+    for (const r of running) release(r.trialId);
+    await until(() => (runs(home).length >= 5 ? true : undefined), 60_000, 'two more trials to run');
+    await until(() => (queuedStates(prefix).length >= 3 ? true : undefined), 30_000, 'three jobs in the queue');
+    await killDaemon(daemon, 'SIGKILL');
+    daemon = await startDaemon(home);
+    daemons.push(daemon);
+    writeFileSync(join(home, 'release-all'), '');
+
+    const done = await until(
+      async () => {
+        const e = await api<{ status: string }>(daemon.port, 'GET', `/experiments/${id}`);
+        return e.status === 'RUNNING' || e.status === 'NO_MORE_TRIAL' ? undefined : e;
+      },
+      90_000,
+      'the experiment to finish',
+      200,
+    );
+    assert.equal(done.status, 'DONE', daemon.output());
+    const { items } = await api<{ items: TrialRecord[] }>(daemon.port, 'GET', `/experiments/${id}/trials?limit=1000`);
+    // Nothing was interrupted and re-run: exactly maxTrialNumber trials, all SUCCEEDED.
+    assert.equal(items.length, TRIALS, JSON.stringify(items.map((t) => `${t.id}:${t.status}:${t.reason ?? ''}`)));
+    for (const t of items) assert.equal(t.status, 'SUCCEEDED', `${t.id}: ${t.status} ${t.reason ?? ''}`);
+    // Each trial ran in exactly one job, the one recorded in its directory; no job ran twice.
+    const ran = runs(home);
+    assert.equal(ran.length, TRIALS, JSON.stringify(ran));
+    assert.deepEqual(new Set(ran.map((r) => r.trialId)), new Set(items.map((t) => t.id)));
+    assert.equal(new Set(ran.map((r) => r.jobId)).size, TRIALS);
+    for (const t of items) {
+      const recorded = readFileSync(join(t.trialDir, 'slurm_job_id'), 'utf8').trim();
+      assert.equal(recorded, ran.find((r) => r.trialId === t.id)?.jobId, `job id of ${t.id}`);
+      // Metrics read before a crash are not delivered again after it.
+      const { metrics } = await api<{ metrics: Array<{ kind: string }> }>(daemon.port, 'GET', `/experiments/${id}/trials/${t.id}/metrics`);
+      assert.deepEqual(metrics.map((m) => m.kind), ['intermediate', 'final'], `metrics of ${t.id}`);
+    }
+    // Slurm's own record: one submission per trial, nothing submitted twice.
+    const submitted = jobsKnownToSlurm(prefix);
+    assert.equal(submitted.size, TRIALS, JSON.stringify([...submitted]));
+    assert.equal(new Set(submitted.values()).size, TRIALS, 'one job name (= trial) per submission');
+    assert.match(daemon.output(), /re-attached to trial/);
+
+    await killDaemon(daemon, 'SIGTERM');
+    assert.deepEqual(queuedJobs(prefix), []);
+  });
+});
