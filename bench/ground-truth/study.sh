@@ -11,11 +11,17 @@ R=$GT/rollouts
 NASCTL="node bin/nasctl.js"
 PROXIES=synflow,grad_norm,snip,grasp,fisher,jacob_cov,plain,naswot,relu_logdet,relu,params,flops
 NB201_SUPERNET=$GT/output/nb201-supernet-uniform
+NB201_CLOSE=$GT/output/nb201-supernet-close
 
 evaluate() {
   mkdir -p "$R"
   test -f experiments/quickstart/output/supernet/latest/manifest.json || { echo "no quickstart supernet: run npm run quickstart first" >&2; exit 1; }
   $NASCTL eval-arch $GT/estimators/oneshot.yml $GT/spos-fmnist/archs.json --load experiments/quickstart/output/supernet/latest --dump-rollouts $R/spos-oneshot-uniform.jsonl
+  # Diagnostics: earlier supernet checkpoints (one batched run), and all 6,000 validation images.
+  $NASCTL eval-arch $GT/estimators/oneshot.yml $GT/spos-fmnist/archs.json --load experiments/quickstart/output/supernet/epoch_002 \
+    --load experiments/quickstart/output/supernet/epoch_004 --dump-rollouts $R/spos-oneshot-uniform-epochs.jsonl
+  $NASCTL eval-arch $GT/estimators/oneshot-val6000.yml $GT/spos-fmnist/archs.json --load experiments/quickstart/output/supernet/latest \
+    --dump-rollouts $R/spos-oneshot-uniform-val6000.jsonl
   $NASCTL eval-arch $GT/estimators/zeroshot-spos.yml $GT/spos-fmnist/archs.json --evaluator zeroshot:$PROXIES --dump-rollouts $R/spos-zeroshot.jsonl
   if [ ! -f $NB201_SUPERNET/latest/manifest.json ]; then
     # Uniform single-path supernet of the NB201-small size, short fixed budget: 2 epochs x 8,000 images.
@@ -25,6 +31,15 @@ evaluate() {
       --validation-paths 2 --validation-batches 2
   fi
   $NASCTL eval-arch $GT/estimators/oneshot.yml $GT/nb201-small/archs.json --load $NB201_SUPERNET/latest --dump-rollouts $R/nb201-oneshot-uniform.jsonl
+  if [ ! -f $NB201_CLOSE/latest/manifest.json ]; then
+    # CLOSE at the same budget as the uniform supernet (curriculum and LR restart of experiments/close-nb201).
+    node dist/trial-runtime/programs/train-supernet.js --space nb201-close --supernet-options '{"channels":8,"cellsPerStage":1}' \
+      --strategy close --strategy-options '{"clSchedule":[0,0.2,0.4,0.6,0.8],"lrRestartEpochs":[0.4],"witMode":"copy"}' \
+      --dataset fashion-mnist --train-limit 8000 --val-limit 2000 --epochs 2 --batch-size 64 --lr 0.05 --lr-schedule linear \
+      --label-smoothing 0.1 --weight-decay 4e-5 --save-every 1 --checkpoint-dir $NB201_CLOSE --seed 0 --resume auto \
+      --validation-paths 2 --validation-batches 2
+  fi
+  $NASCTL eval-arch $GT/estimators/oneshot.yml $GT/nb201-small/archs.json --load $NB201_CLOSE/latest --dump-rollouts $R/nb201-oneshot-close.jsonl
   # One run per proxy: fisher and jacob_cov currently fail on NB201 cells whose output does not
   # depend on the input (see RESULTS.md), and one failure must not lose the other proxies.
   for p in ${PROXIES//,/ }; do
@@ -39,6 +54,12 @@ table() {
   $NASCTL rank-eval $R/$name-oneshot-uniform.jsonl --gt "$gt" --json $R/$name-oneshot-uniform.rank.json > /dev/null
   rows+=(--row "one-shot uniform (BN recalibrated)=$R/$name-oneshot-uniform.jsonl")
   rows+=(--row "one-shot uniform (before recalibration)=$R/$name-oneshot-uniform.jsonl:accuracyBefore")
+  [ ! -f $R/$name-oneshot-close.jsonl ] || $NASCTL rank-eval $R/$name-oneshot-close.jsonl --gt "$gt" --json $R/$name-oneshot-close.rank.json > /dev/null
+  [ ! -f $R/$name-oneshot-close.jsonl ] || rows+=(--row "one-shot CLOSE (BN recalibrated)=$R/$name-oneshot-close.jsonl" --row "one-shot CLOSE (before recalibration)=$R/$name-oneshot-close.jsonl:accuracyBefore")
+  for extra in epochs val6000; do
+    local f=$R/$name-oneshot-uniform-$extra.jsonl
+    [ ! -f "$f" ] || rows+=(--row "one-shot uniform, $extra=$f" --row "one-shot uniform, $extra, before recalibration=$f:accuracyBefore")
+  done
   for p in ${PROXIES//,/ }; do
     # All proxies in one file, or one file per proxy.
     local f=$R/$name-zeroshot.jsonl

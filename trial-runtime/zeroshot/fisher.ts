@@ -33,7 +33,10 @@ export function fisher(net: Supernet, arch: ArchInput, batch: ZeroShotBatch): nu
   try {
     const lossOfMasks = (...ms: tf.Tensor[]): tf.Scalar => {
       let i = 0;
-      return withLayerHooks(net.root, { onOutput: (_layer, y) => tf.mul(y, ms[i++] as tf.Tensor) }, () => crossEntropyLoss(net, arch, batch));
+      const loss = withLayerHooks(net.root, { onOutput: (_layer, y) => tf.mul(y, ms[i++] as tf.Tensor) }, () => crossEntropyLoss(net, arch, batch));
+      // `+ 0·Σ masks` keeps every mask in the graph: a layer cut off from the output (an NB201
+      // cell with a dead edge) then gets a zero gradient (Fisher 0) instead of an exception.
+      return tf.add(loss, tf.mul(tf.addN(ms.map((m) => tf.sum(m))), 0)) as tf.Scalar;
     };
     const grads = tf.grads(lossOfMasks)(masks);
     let score = 0;

@@ -10,7 +10,9 @@ import type { ZeroShotBatch } from './zero-shot-batch';
  * BN kept, training mode. Needs a batch of at least 2. Disposes every tensor it creates.
  */
 export function jacobCov(net: Supernet, arch: ArchInput, batch: ZeroShotBatch): number {
-  const jac = tf.grad((x: tf.Tensor) => tf.sum(net.forward(x as tf.Tensor4D, arch, { training: true })))(batch.x);
+  // `+ 0·Σx` keeps x in the graph when the architecture cuts the input off (an NB201 cell whose
+  // output does not depend on it): the Jacobian is then zero and the score NaN, not an exception.
+  const jac = tf.grad((x: tf.Tensor) => tf.add(tf.sum(net.forward(x as tf.Tensor4D, arch, { training: true })), tf.mul(tf.sum(x), 0)))(batch.x);
   const n = jac.shape[0] as number;
   const d = jac.size / n;
   const rows = Float64Array.from(jac.dataSync());

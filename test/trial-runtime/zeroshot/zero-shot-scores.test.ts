@@ -26,6 +26,15 @@ function batchOf(n: number, seed: number): { x: tf.Tensor4D; labels: tf.Tensor1D
   return { x: tf.randomNormal([n, 8, 8, 3], 0, 1, 'float32', seed) as tf.Tensor4D, labels: tf.tensor1d(Array.from({ length: n }, (_, i) => i % 10), 'int32') };
 }
 
+test('an architecture that cuts the input off (all-none NB201 cell) scores every proxy without throwing', () => {
+  const batch = batchOf(4, 3);
+  const before = tf.memory().numTensors;
+  const [r] = zeroShotScores(tiny, [ALL_NONE], [...ZERO_SHOT_PROXIES], { batch, seeds: [20] });
+  assert.equal(tf.memory().numTensors, before, 'no leaks on the degenerate path');
+  assert.ok(Number.isNaN(r?.scores.jacob_cov as number), 'jacob_cov of a constant Jacobian is undefined (NaN, dropped and counted by rank-eval)');
+  assert.ok(Number.isFinite(r?.scores.fisher as number), `fisher is ${String(r?.scores.fisher)}`);
+});
+
 test('evaluator spec parsing', () => {
   assert.deepEqual(parseZeroShotSpec('zeroshot:synflow, jacob_cov,synflow'), ['synflow', 'jacob_cov']);
   assert.throws(() => parseZeroShotSpec('zeroshot:synflo'), (e: unknown) => e instanceof ConfigError && /unknown zero-shot proxy 'synflo'; valid: grad_norm/.test(e.message));
