@@ -63,6 +63,8 @@ export class ExperimentRunner implements TrainingServiceListener {
   private readonly exitWaiters = new Map<string, Array<() => void>>();
   private readonly ids = new IdPool(6);
   private dirs: TrialDirPool | undefined;
+  /** The pool's close() started when the experiment ended on its own; stop() waits for it. */
+  private dirsClosing: Promise<void> = Promise.resolve();
   private countedTrials = 0;
   private segmentStart: number | undefined;
   private deadline: NodeJS.Timeout | undefined;
@@ -219,6 +221,7 @@ export class ExperimentRunner implements TrainingServiceListener {
     await this.killAll(intent);
     await this.service?.shutdown();
     await this.dirs?.close(); // removes directories made ahead and not used
+    await this.dirsClosing;
     this.dirs = undefined;
     this.service = undefined;
     this.notifySettled();
@@ -421,7 +424,7 @@ export class ExperimentRunner implements TrainingServiceListener {
     if (status === 'NO_MORE_TRIAL' && this.running.size === 0 && this.waiting.length === 0) {
       this.closeSegment();
       this.setStatus('DONE', { endedAt: this.deps.clock() });
-      void this.dirs?.close();
+      if (this.dirs !== undefined) this.dirsClosing = this.dirs.close().catch((e: unknown) => this.deps.log(`experiment ${this.id}: removing unused trial folders failed: ${String(e)}`));
       this.dirs = undefined;
       this.notifySettled();
     }
