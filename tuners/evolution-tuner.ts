@@ -8,7 +8,7 @@ import { ProposalGuard } from './proposal-guard';
 import { HistoryKeys } from './history-keys';
 import { createEncoding } from './space/encode';
 import type { Encoding } from './space/encode';
-import { encodeResults } from './evolution/encoded-results';
+import { ResultEncoder } from './evolution/encoded-results';
 import type { EncodedResult } from './evolution/encoded-results';
 import { crossover, mutateEach } from './evolution/operators';
 import { completeGenerations } from './evolution/generations';
@@ -62,6 +62,7 @@ const TRIES_PER_CHILD = 10;
 export class EvolutionTuner implements Tuner {
   private readonly historyKeys = new HistoryKeys();
   private readonly enc: Encoding;
+  private readonly encoder: ResultEncoder;
 
   constructor(
     private readonly space: SearchSpace,
@@ -69,12 +70,13 @@ export class EvolutionTuner implements Tuner {
     private readonly s: EvolutionSettings,
   ) {
     this.enc = createEncoding(space);
+    this.encoder = new ResultEncoder(this.enc, space);
   }
 
   /** Up to ctx.count legal candidates (generational mode may return fewer or []). Throws TunerError when nothing fits the cost limits. */
   propose(ctx: ProposeContext): Candidate[] {
     const guard = new ProposalGuard(this.historyKeys.sync(ctx.history), this.s.limits, this.cost);
-    const results = encodeResults(scoredTrials(ctx.history, this.s.optimizeMode), this.enc, this.space);
+    const results = this.encoder.encode(scoredTrials(ctx.history, this.s.optimizeMode));
     const out: Candidate[] = [];
     if (this.s.mode === 'steady-state') {
       const parents = results.length >= this.s.populationSize ? topK(results, this.s.selectNum) : [];

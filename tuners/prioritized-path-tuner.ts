@@ -10,7 +10,7 @@ import type { Encoding } from './space/encode';
 import { mutateOne } from './evolution/operators';
 import { TunerError } from './tuner-error';
 import type { BoardEntry } from './prioritized-path/board';
-import { buildBoard } from './prioritized-path/history-board';
+import { buildBoard, HistoryBoard } from './prioritized-path/history-board';
 import type { BoardOptions } from './prioritized-path/history-board';
 import { sampleInWindow } from './prioritized-path/window-sampler';
 
@@ -65,12 +65,13 @@ const WINDOW_ATTEMPTS = 100;
  * Deviations, deliberate: Cream samples paths for supernet training and never proposes
  * mutations; `exploit` > 0 (default 0.5) adds them because a tuner that only draws uniformly is
  * random search. Proposals are kept new (never proposed before) while possible. The board is
- * rebuilt from the history on every call, so resume needs no saved state.
+ * rebuilt from the history on every call (each trial's space and cost checks done once, see
+ * {@link HistoryBoard}), so resume needs no saved state.
  */
 export class PrioritizedPathTuner implements Tuner {
   private readonly historyKeys = new HistoryKeys();
   private readonly enc: Encoding;
-  private readonly boardOptions: BoardOptions;
+  private readonly historyBoard: HistoryBoard;
 
   constructor(
     private readonly space: SearchSpace,
@@ -78,7 +79,7 @@ export class PrioritizedPathTuner implements Tuner {
     private readonly s: PrioritizedPathSettings,
   ) {
     this.enc = createEncoding(space);
-    this.boardOptions = { rules: { size: s.boardSize, accGap: s.accGap }, optimizeMode: s.optimizeMode, limits: s.limits, cost, space };
+    this.historyBoard = new HistoryBoard(boardOptions(s, space, cost));
   }
 
   /**
@@ -86,7 +87,7 @@ export class PrioritizedPathTuner implements Tuner {
    * to show the board; pure (same history, same board), never throws.
    */
   board(history: readonly TrialView[]): BoardEntry[] {
-    return buildBoard(history, this.boardOptions);
+    return this.historyBoard.build(history);
   }
 
   /** Exactly ctx.count candidates. Throws TunerError when no path fits the FLOPs window / limits. */
@@ -154,8 +155,11 @@ export function prioritizedBoard(
   classArgs: Record<string, unknown>,
   cost?: CostModel,
 ): BoardEntry[] {
-  const s = readPrioritizedPathSettings(classArgs, cost);
-  return buildBoard(history, { rules: { size: s.boardSize, accGap: s.accGap }, optimizeMode: s.optimizeMode, limits: s.limits, cost, space });
+  return buildBoard(history, boardOptions(readPrioritizedPathSettings(classArgs, cost), space, cost));
+}
+
+function boardOptions(s: PrioritizedPathSettings, space: SearchSpace, cost: CostModel | undefined): BoardOptions {
+  return { rules: { size: s.boardSize, accGap: s.accGap }, optimizeMode: s.optimizeMode, limits: s.limits, cost, space };
 }
 
 /** Factory of {@link PrioritizedPathTuner} ("PrioritizedPath"); create throws TunerArgsError on bad classArgs or space. */

@@ -8,7 +8,7 @@ import { ProposalGuard } from './proposal-guard';
 import { HistoryKeys } from './history-keys';
 import { createEncoding } from './space/encode';
 import type { Encoding } from './space/encode';
-import { encodeResults } from './evolution/encoded-results';
+import { ResultEncoder } from './evolution/encoded-results';
 import type { EncodedResult } from './evolution/encoded-results';
 import { mutateOne } from './evolution/operators';
 import { TunerArgsError } from './tuner-error';
@@ -45,6 +45,7 @@ const TRIES_PER_CHILD = 10;
 export class RegularizedEvolutionTuner implements Tuner {
   private readonly historyKeys = new HistoryKeys();
   private readonly enc: Encoding;
+  private readonly encoder: ResultEncoder;
 
   constructor(
     private readonly space: SearchSpace,
@@ -52,12 +53,13 @@ export class RegularizedEvolutionTuner implements Tuner {
     private readonly s: RegularizedEvolutionSettings,
   ) {
     this.enc = createEncoding(space);
+    this.encoder = new ResultEncoder(this.enc, space);
   }
 
   /** Exactly ctx.count candidates. Throws TunerError when nothing fits the cost limits. */
   propose(ctx: ProposeContext): Candidate[] {
     const guard = new ProposalGuard(this.historyKeys.sync(ctx.history), this.s.limits, this.cost);
-    const results = encodeResults(scoredTrials(ctx.history, this.s.optimizeMode), this.enc, this.space);
+    const results = this.encoder.encode(scoredTrials(ctx.history, this.s.optimizeMode));
     const population = results.slice(-this.s.populationSize);
     const out: Candidate[] = [];
     for (let i = 0; i < ctx.count; i++) {

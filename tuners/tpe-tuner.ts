@@ -9,9 +9,10 @@ import { HistoryKeys } from './history-keys';
 import { createEncoding } from './space/encode';
 import type { Encoding } from './space/encode';
 import { quantize } from './space/sample';
-import { encodeResults } from './evolution/encoded-results';
+import { ResultEncoder } from './evolution/encoded-results';
 import type { EncodedResult } from './evolution/encoded-results';
 import { fitParzen, logPdfParzen, sampleParzen } from './tpe/parzen';
+import type { Parzen } from './tpe/parzen';
 
 const SCHEMA = classArgsSchema({
   startupTrials: { type: 'integer', minimum: 1, default: 20, description: 'Random proposals until this many trials succeeded (hyperopt n_startup_jobs).' },
@@ -39,6 +40,18 @@ interface ContinuousModel {
   mu: number;
   sigma: number;
 }
+
+/** Counts (with a +1 prior per value) of a discrete gene among the good (l) and the other (g) trials, and their totals. */
+interface CategoricalDensities {
+  kind: 'discrete';
+  l: number[];
+  g: number[];
+  zl: number;
+  zg: number;
+}
+
+/** l(x) and g(x) of one gene, fitted once per propose. */
+type GeneDensities = CategoricalDensities | { kind: 'continuous'; model: ContinuousModel; l: Parzen; g: Parzen };
 
 function continuousModel(spec: ParameterSpec): ContinuousModel {
   const id = (x: number): number => x;
@@ -81,6 +94,7 @@ function continuousModel(spec: ParameterSpec): ContinuousModel {
 export class TpeTuner implements Tuner {
   private readonly historyKeys = new HistoryKeys();
   private readonly enc: Encoding;
+  private readonly encoder: ResultEncoder;
   private readonly models: (ContinuousModel | undefined)[];
 
   constructor(
@@ -89,6 +103,7 @@ export class TpeTuner implements Tuner {
     private readonly s: TpeSettings,
   ) {
     this.enc = createEncoding(space);
+    this.encoder = new ResultEncoder(this.enc, space);
     const specs = Object.values(space);
     this.models = this.enc.genes.map((g, i) => (g.kind === 'continuous' ? continuousModel(specs[i] as ParameterSpec) : undefined));
   }
@@ -96,15 +111,14 @@ export class TpeTuner implements Tuner {
   /** Exactly ctx.count candidates. Throws TunerError when nothing fits the cost limits. */
   propose(ctx: ProposeContext): Candidate[] {
     const guard = new ProposalGuard(this.historyKeys.sync(ctx.history), this.s.limits, this.cost);
-    const results = encodeResults(scoredTrials(ctx.history, this.s.optimizeMode), this.enc, this.space);
+    const results = this.encoder.encode(scoredTrials(ctx.history, this.s.optimizeMode));
+    const densities = results.length >= this.s.startupTrials ? this.fit(results) : undefined;
     const out: Candidate[] = [];
     for (let i = 0; i < ctx.count; i++) {
       let c: Candidate | undefined;
-      if (results.length >= this.s.startupTrials) {
-        for (let t = 0; t < 10 && c === undefined; t++) {
-          const d = this.enc.decode(this.suggest(results, ctx.rng));
-          if (guard.isLegal(d)) c = d;
-        }
+      for (let t = 0; densities !== undefined && t < 10 && c === undefined; t++) {
+        const d = this.enc.decode(this.suggest(densities, ctx.rng));
+        if (guard.isLegal(d)) c = d;
       }
       c ??= guard.sampleFitting(this.space, ctx.rng, this.s.maxTries);
       out.push(guard.accept(c));
@@ -112,42 +126,54 @@ export class TpeTuner implements Tuner {
     return out;
   }
 
-  private suggest(results: readonly EncodedResult[], rng: Rng): number[] {
+  /** l(x) and g(x) of every gene, from the split of `results` into the best n_below and the rest; once per propose. */
+  private fit(results: readonly EncodedResult[]): GeneDensities[] {
     const nBelow = Math.min(Math.ceil(this.s.gamma * Math.sqrt(results.length)), 25);
     const best = new Set(topK(results, nBelow));
     const below = results.filter((r) => best.has(r)).map((r) => r.genome);
     const above = results.filter((r) => !best.has(r)).map((r) => r.genome);
-    return this.enc.genes.map((gene, i) => {
-      const model = this.models[i];
-      if (gene.kind === 'discrete') return this.suggestCategorical(gene.size, below.map((g) => g[i] as number), above.map((g) => g[i] as number), rng);
-      const m = model as ContinuousModel;
-      const l = fitParzen(below.map((g) => m.toModel(g[i] as number)), m.mu, m.sigma, m.low, m.high);
-      const gp = fitParzen(above.map((g) => m.toModel(g[i] as number)), m.mu, m.sigma, m.low, m.high);
-      let bestX = sampleParzen(l, rng);
-      let bestScore = -Infinity;
-      for (let k = 0; k < this.s.eiCandidates; k++) {
-        const x = k === 0 ? bestX : sampleParzen(l, rng);
-        const score = logPdfParzen(l, x) - logPdfParzen(gp, x);
-        if (score > bestScore) [bestScore, bestX] = [score, x];
+    return this.enc.genes.map((gene, i): GeneDensities => {
+      if (gene.kind === 'discrete') {
+        const l = new Array<number>(gene.size).fill(1);
+        const g = new Array<number>(gene.size).fill(1);
+        for (const x of below) l[x[i] as number] = (l[x[i] as number] as number) + 1;
+        for (const x of above) g[x[i] as number] = (g[x[i] as number] as number) + 1;
+        return { kind: 'discrete', l, g, zl: below.length + gene.size, zg: above.length + gene.size };
       }
-      return m.fromModel(bestX);
+      const m = this.models[i] as ContinuousModel;
+      return {
+        kind: 'continuous',
+        model: m,
+        l: fitParzen(below.map((x) => m.toModel(x[i] as number)), m.mu, m.sigma, m.low, m.high),
+        g: fitParzen(above.map((x) => m.toModel(x[i] as number)), m.mu, m.sigma, m.low, m.high),
+      };
     });
   }
 
-  private suggestCategorical(size: number, below: readonly number[], above: readonly number[], rng: Rng): number {
-    const pl = new Array<number>(size).fill(1);
-    const pg = new Array<number>(size).fill(1);
-    for (const v of below) pl[v] = (pl[v] as number) + 1;
-    for (const v of above) pg[v] = (pg[v] as number) + 1;
-    const zl = below.length + size;
-    const zg = above.length + size;
+  /** One genome: per gene, of `eiCandidates` draws from l(x), the one maximizing l(x)/g(x). */
+  private suggest(densities: readonly GeneDensities[], rng: Rng): number[] {
+    return densities.map((d) => {
+      if (d.kind === 'discrete') return this.suggestCategorical(d, rng);
+      let bestX = sampleParzen(d.l, rng);
+      let bestScore = -Infinity;
+      for (let k = 0; k < this.s.eiCandidates; k++) {
+        const x = k === 0 ? bestX : sampleParzen(d.l, rng);
+        const score = logPdfParzen(d.l, x) - logPdfParzen(d.g, x);
+        if (score > bestScore) [bestScore, bestX] = [score, x];
+      }
+      return d.model.fromModel(bestX);
+    });
+  }
+
+  private suggestCategorical(d: CategoricalDensities, rng: Rng): number {
+    const size = d.l.length;
     let best = 0;
     let bestScore = -Infinity;
     for (let k = 0; k < this.s.eiCandidates; k++) {
-      let u = rng.next() * zl;
+      let u = rng.next() * d.zl;
       let v = 0;
-      while (v < size - 1 && u >= (pl[v] as number)) u -= pl[v++] as number;
-      const score = Math.log((pl[v] as number) / zl) - Math.log((pg[v] as number) / zg);
+      while (v < size - 1 && u >= (d.l[v] as number)) u -= d.l[v++] as number;
+      const score = Math.log((d.l[v] as number) / d.zl) - Math.log((d.g[v] as number) / d.zg);
       if (score > bestScore) [bestScore, best] = [score, v];
     }
     return best;

@@ -20,8 +20,7 @@ import { formatGroundTruthJson, GROUND_TRUTH_FORMAT, type GroundTruth, type Grou
 import { parseProgramArgs } from '../../trial-runtime/programs/parse-program-args';
 import { runProgram } from '../../trial-runtime/programs/program-errors';
 import { dryRunSupernet } from '../../trial-runtime/programs/train-supernet';
-import { GROUND_TRUTH_TRIAL_KINDS, archAt } from './train-arch-trial';
-import { TRAIN_ARCH_DEFAULTS } from '../../trial-runtime/programs/train-arch';
+import { GROUND_TRUTH_TRIAL_DEFAULTS, GROUND_TRUTH_TRIAL_KINDS, archAt, readArchIndexList, type GroundTruthTrialOptions } from './train-arch-trial';
 
 /** The part of one exported trial the collector reads. */
 export interface ExportedTrial {
@@ -69,10 +68,10 @@ export function collectRecords(trials: readonly ExportedTrial[], count: number):
 }
 
 /** The trial options of a ground-truth config's trialCommand (`node <program> --opt value ...`). */
-export function trialOptionsOf(trialCommand: string): typeof TRAIN_ARCH_DEFAULTS & { archList: string; index: number; checkpointRoot: string } {
+export function trialOptionsOf(trialCommand: string): GroundTruthTrialOptions {
   const tokens = (trialCommand.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((t) => (/^['"]/.test(t) ? t.slice(1, -1) : t));
   const start = tokens.findIndex((t) => t.startsWith('--'));
-  return parseProgramArgs(start < 0 ? [] : tokens.slice(start), GROUND_TRUTH_TRIAL_KINDS, { ...TRAIN_ARCH_DEFAULTS, archList: '', index: -1, checkpointRoot: '' });
+  return parseProgramArgs(start < 0 ? [] : tokens.slice(start), GROUND_TRUTH_TRIAL_KINDS, GROUND_TRUTH_TRIAL_DEFAULTS);
 }
 
 /**
@@ -91,7 +90,8 @@ export function buildGroundTruth(dir: string, trials: readonly ExportedTrial[], 
   if (typeof config.trialCommand !== 'string') throw new ConfigError(`${configFile}/trialCommand`, 'is missing');
   const o = trialOptionsOf(config.trialCommand);
   const listFile = path.join(dir, o.archList);
-  const count = (JSON.parse(fs.readFileSync(listFile, 'utf8')) as unknown[]).length;
+  const list = readArchIndexList(listFile);
+  const count = list.length;
   const result = collectRecords(trials, count);
   if (result.missing.length > 0 && !allowMissing) {
     throw new ConfigError('/trials', `${result.missing.length} of ${count} architectures have no succeeded trial (indices ${result.missing.join(', ')}); resume the experiment (nasctl resume ID) or pass --allow-missing`);
@@ -102,7 +102,7 @@ export function buildGroundTruth(dir: string, trials: readonly ExportedTrial[], 
     for (let i = 0; i < count; i++) {
       const m = result.byIndex.get(i);
       if (m === undefined) continue;
-      const arch = archAt(listFile, i);
+      const arch = archAt(listFile, i, list);
       const extra: Record<string, number> = { index: i };
       for (const k of ['flops', 'params', 'test_loss', 'seconds']) if (typeof m[k] === 'number') extra[k] = m[k] as number;
       records.push({ arch: archKey(net, net.parseArch(arch)), accuracy: Math.round((m['default'] as number) * 1e6) / 1e4, extra });

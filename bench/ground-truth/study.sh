@@ -40,8 +40,7 @@ evaluate() {
       --validation-paths 2 --validation-batches 2
   fi
   $NASCTL eval-arch $GT/estimators/oneshot.yml $GT/nb201-small/archs.json --load $NB201_CLOSE/latest --dump-rollouts $R/nb201-oneshot-close.jsonl
-  # One run per proxy: fisher and jacob_cov currently fail on NB201 cells whose output does not
-  # depend on the input (see RESULTS.md), and one failure must not lose the other proxies.
+  # One run per proxy, so that a proxy failing on some cell cannot lose the others' scores.
   for p in ${PROXIES//,/ }; do
     $NASCTL eval-arch $GT/estimators/zeroshot-nb201.yml $GT/nb201-small/archs.json --evaluator zeroshot:$p --dump-rollouts $R/nb201-zeroshot-$p.jsonl \
       || { echo "zero-shot $p failed on nb201-small" >&2; rm -f $R/nb201-zeroshot-$p.jsonl; }

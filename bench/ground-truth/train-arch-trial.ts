@@ -29,13 +29,11 @@ export interface GroundTruthTrialOptions extends TrainArchOptions {
 /** Kinds of the options (CLI and nasctl parameters). */
 export const GROUND_TRUTH_TRIAL_KINDS: Readonly<Record<keyof GroundTruthTrialOptions, OptionKind>> = { ...TRAIN_ARCH_KINDS, archList: 'string', index: 'integer', checkpointRoot: 'string' };
 
-const DEFAULTS: GroundTruthTrialOptions = { ...TRAIN_ARCH_DEFAULTS, archList: '', index: -1, checkpointRoot: 'checkpoints' };
+/** The trial's defaults (also how the collector reads a config's trialCommand). */
+export const GROUND_TRUTH_TRIAL_DEFAULTS: GroundTruthTrialOptions = { ...TRAIN_ARCH_DEFAULTS, archList: '', index: -1, checkpointRoot: 'checkpoints' };
 
-/**
- * Reads entry `index` of a JSON list of candidate-index lists. Called once per trial. Throws
- * ConfigError naming the file when it is unreadable, not a list, or `index` is outside it.
- */
-export function archAt(file: string, index: number): number[] {
+/** Reads a JSON list of architectures (entries are checked by {@link archAt}). Throws ConfigError('--arch-list') when it is unreadable or not a list. */
+export function readArchIndexList(file: string): unknown[] {
   let list: unknown;
   try {
     list = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -43,6 +41,15 @@ export function archAt(file: string, index: number): number[] {
     throw new ConfigError('--arch-list', `cannot read ${file} as JSON: ${(cause as Error).message}`, { cause });
   }
   if (!Array.isArray(list)) throw new ConfigError('--arch-list', `${file} must hold a JSON list of architectures`);
+  return list;
+}
+
+/**
+ * Entry `index` of the JSON list of candidate-index lists in `file` (`list`: that file already
+ * read by {@link readArchIndexList}). Throws ConfigError naming the file when it is unreadable,
+ * not a list, or `index` is outside it.
+ */
+export function archAt(file: string, index: number, list: readonly unknown[] = readArchIndexList(file)): number[] {
   if (!Number.isInteger(index) || index < 0 || index >= list.length) throw new ConfigError('--index', `must be in [0, ${list.length - 1}] for ${file}, got ${index}`);
   const arch = list[index] as unknown;
   if (!Array.isArray(arch) || !arch.every((v) => Number.isInteger(v))) throw new ConfigError('--arch-list', `${file}[${index}] is not a list of candidate indices`);
@@ -52,7 +59,7 @@ export function archAt(file: string, index: number): number[] {
 /** Entry: options, nasctl parameters, backend, training; the final metric is the test accuracy. */
 export async function main(argv: readonly string[], sdk: TrialSdk = new TrialSdk()): Promise<void> {
   await runProgram('ground-truth-trial', async () => {
-    let o = parseProgramArgs(argv, GROUND_TRUTH_TRIAL_KINDS, DEFAULTS);
+    let o = parseProgramArgs(argv, GROUND_TRUTH_TRIAL_KINDS, GROUND_TRUTH_TRIAL_DEFAULTS);
     const params = await sdk.getNextParameters();
     if (params !== null) {
       const applied = applyParameters(o, GROUND_TRUTH_TRIAL_KINDS, params);

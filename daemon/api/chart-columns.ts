@@ -1,6 +1,8 @@
 import type { ExperimentConfig } from '../config/experiment-config';
 import type { TrialRecord } from '../store/types';
 import type { ParameterValue, TrialParameters } from '../../trial-runtime/protocol/messages';
+import { candidateCost } from '../../tuners/space/cost';
+import { metricDefault } from '../store/metric-value';
 
 /** Trials with a final metric whose parameters come along for parallel coordinates, at most. */
 export const DEFAULT_CHART_SAMPLE = 5000;
@@ -36,45 +38,17 @@ export interface ChartColumns {
 /** What the columns need of one trial (a TrialRecord has it; so does a lighter row). */
 export type ChartRow = Pick<TrialRecord, 'sequence' | 'id' | 'finalMetric' | 'startedAt' | 'endedAt'>;
 
-function defaultOf(v: TrialRecord['finalMetric']): number | null {
-  if (v === undefined) return null;
-  return typeof v === 'number' ? v : v.default;
-}
-
-/** Candidate names a parameter chose (a choice's `_value`, one or several), as the cost model keys them. */
-function chosenNames(v: ParameterValue | undefined): string[] {
-  if (v === undefined) return [];
-  const c = v !== null && typeof v === 'object' && !Array.isArray(v) && '_value' in v ? v._value : v;
-  const text = (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x));
-  return Array.isArray(c) ? c.map(text) : [text(c)];
-}
-
 /** A parameter's chosen value as the UI shows it: `_value` (or the value), strings as they are, else JSON. */
 function chosenText(v: ParameterValue): string {
   const c = v !== null && typeof v === 'object' && !Array.isArray(v) && '_value' in v ? v._value : v;
   return typeof c === 'string' ? c : JSON.stringify(c);
 }
 
-/** FLOPs and params of one trial's parameters by the cost model (base + chosen candidates). */
-function modelCost(p: TrialParameters, cost: NonNullable<ExperimentConfig['searchSpaceCost']>): { flops: number; params: number } {
-  let flops = cost.base.flops;
-  let params = cost.base.params;
-  for (const [key, per] of Object.entries(cost.perChoice)) {
-    for (const name of chosenNames(p[key])) {
-      const e = per[name];
-      if (e) {
-        flops += e.flops;
-        params += e.params;
-      }
-    }
-  }
-  return { flops, params };
-}
-
 /**
  * Builds the chart columns of `trials` (sorted by sequence) under `config`, sampling at most
  * `sampleCap` trials with a final metric for their parameters; `parametersOf(i)` gives trial i's
- * parameters (asked only for sampled trials, and for all when the config has a cost model).
+ * parameters (asked at most once per trial: only for sampled trials, or for all when the config
+ * has a cost model, priced by candidateCost).
  * Called by the charts route with every trial of an experiment. Pure apart from `parametersOf`.
  */
 export function chartColumns(trials: readonly ChartRow[], config: ExperimentConfig, sampleCap: number,
@@ -93,7 +67,7 @@ export function chartColumns(trials: readonly ChartRow[], config: ExperimentConf
   trials.forEach((t, i) => {
     out.sequence[i] = t.sequence;
     out.id[i] = t.id;
-    const f = defaultOf(t.finalMetric);
+    const f = t.finalMetric === undefined ? null : metricDefault(t.finalMetric);
     out.final[i] = f;
     if (f !== null && Number.isFinite(f)) {
       finished.push(i);
@@ -106,25 +80,29 @@ export function chartColumns(trials: readonly ChartRow[], config: ExperimentConf
       for (const [k, v] of Object.entries(m)) if (k !== 'default' && typeof v === 'number') column(k)[i] = v;
     }
   });
-  if (cost) {
+  const stride = Math.max(1, Math.ceil(finished.length / Math.max(1, sampleCap)));
+  for (let k = 0; k < finished.length && sampleCap > 0; k += stride) out.sample.index.push(finished[k]);
+  // With a cost model every trial's parameters are read once here; the sampled ones are kept for the sample.
+  const sampled = new Map<number, TrialParameters>();
+  if (cost && n > 0) {
+    const inSample = new Set(out.sample.index);
+    const flops = column('flops');
+    const params = column('params');
     trials.forEach((_t, i) => {
-      const c = modelCost(parametersOf(i), cost);
-      const flops = column('flops');
-      const params = column('params');
+      const p = parametersOf(i);
+      if (inSample.has(i)) sampled.set(i, p);
+      const c = candidateCost(p, cost);
       if (flops[i] === null) flops[i] = c.flops;
       if (params[i] === null) params[i] = c.params;
     });
   }
-  const stride = Math.max(1, Math.ceil(finished.length / Math.max(1, sampleCap)));
   const keys = Object.keys(config.searchSpace).filter((k) => !k.startsWith('_'));
   const dict = keys.map(() => new Map<string, number>());
   out.sample.keys = keys;
   out.sample.values = keys.map(() => []);
   out.sample.codes = keys.map(() => []);
-  for (let k = 0; k < finished.length && sampleCap > 0; k += stride) {
-    const i = finished[k];
-    out.sample.index.push(i);
-    const p = parametersOf(i);
+  for (const i of out.sample.index) {
+    const p = sampled.get(i) ?? parametersOf(i);
     keys.forEach((key, ki) => {
       const v = p[key];
       let code = -1;

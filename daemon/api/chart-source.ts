@@ -1,13 +1,10 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import type { ExperimentService } from '../service/experiment-service';
-import type { TrialRecord } from '../store/types';
 import type { MetricValue, TrialParameters } from '../../trial-runtime/protocol/messages';
 import { experimentDbPath } from '../store/experiment-files';
 import { chartColumns, type ChartColumns, type ChartRow } from './chart-columns';
-
-/** Trials per service call when the columns are gathered through the service (no database file). */
-const PAGE = 10_000;
+import { allTrials } from './all-trials';
 
 interface ColumnRow {
   sequence: number;
@@ -15,6 +12,8 @@ interface ColumnRow {
   final_metric: string | null;
   started_at: number | null;
   ended_at: number | null;
+  /** Selected only when a cost model prices every trial. */
+  parameters?: string;
 }
 
 /**
@@ -31,17 +30,14 @@ export function readChartColumns(service: ExperimentService, id: string, sampleC
   const config = detail.record.config;
   const dbPath = experimentDbPath(detail.dir);
   if (!existsSync(dbPath)) {
-    const trials: TrialRecord[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = service.listTrials(id, { sort: 'sequence', order: 'asc', offset, limit: PAGE });
-      trials.push(...page.items);
-      if (page.items.length < PAGE) break;
-    }
+    const trials = [...allTrials(service, id)];
     return chartColumns(trials, config, sampleCap, (i) => trials[i].parameters);
   }
   const db = new BetterSqlite3(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const raw = db.prepare('SELECT sequence, id, final_metric, started_at, ended_at FROM trials ORDER BY sequence').all() as ColumnRow[];
+    // A cost model needs every trial's parameters: one scan then, rather than a lookup per trial.
+    const all = config.searchSpaceCost !== undefined;
+    const raw = db.prepare(`SELECT sequence, id, final_metric, started_at, ended_at${all ? ', parameters' : ''} FROM trials ORDER BY sequence`).all() as ColumnRow[];
     const rows: ChartRow[] = raw.map((r) => ({
       sequence: r.sequence,
       id: r.id,
@@ -50,7 +46,7 @@ export function readChartColumns(service: ExperimentService, id: string, sampleC
       endedAt: r.ended_at ?? undefined,
     }));
     const params = db.prepare('SELECT parameters FROM trials WHERE sequence = ?').pluck();
-    return chartColumns(rows, config, sampleCap, (i) => JSON.parse(params.get(rows[i].sequence) as string) as TrialParameters);
+    return chartColumns(rows, config, sampleCap, (i) => JSON.parse(raw[i].parameters ?? (params.get(raw[i].sequence) as string)) as TrialParameters);
   } finally {
     db.close();
   }

@@ -66,6 +66,8 @@ export interface SlurmTrainingServiceConfig {
   sbatchArgs?: string[];
   sharedDirectory?: string;
   reuseMode: boolean;
+  /** Watch channel files by polling (NFS-like shared directories). */
+  usePolling?: boolean;
   env?: Record<string, string>;
 }
 

@@ -47,7 +47,7 @@ export interface LiveEvents {
   io: Server;
   /**
    * Stops forwarding deltas and disconnects every client; leaves the http server open (its owner
-   * closes it). Resolves (and calls `done`, when given) once done; never rejects.
+   * closes it). Resolves once done; never rejects.
    */
   close(): Promise<void>;
 }

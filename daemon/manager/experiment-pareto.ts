@@ -1,7 +1,7 @@
 import type { ExperimentRecord, TrialRecord } from '../store/types';
 import type { CostModel } from '../../tuners/search-space';
 import { candidateCost } from '../../tuners/space/cost';
-import { defaultOf } from './tuner-history';
+import { metricDefault } from '../store/metric-value';
 import { paretoFront } from './pareto-front';
 
 /** One trial on the front, as GET /experiments/:id/pareto returns it. */
@@ -39,7 +39,7 @@ export function objectiveValue(trial: TrialRecord, key: string, cost: CostModel 
   const fm = trial.finalMetric;
   if (fm === undefined) return undefined;
   let v: number | undefined;
-  if (key === 'default') v = defaultOf(fm);
+  if (key === 'default') v = metricDefault(fm);
   else if (typeof fm !== 'number' && typeof fm[key] === 'number') v = fm[key];
   else if ((key === 'flops' || key === 'params') && cost !== undefined) v = candidateCost(trial.parameters, cost)[key];
   return v !== undefined && Number.isFinite(v) ? v : undefined;

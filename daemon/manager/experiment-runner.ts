@@ -16,7 +16,8 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { budgetState } from './budget';
 import type { DeltaBus } from './delta-bus';
 import { IdPool } from './ids';
-import { TunerHistory, defaultOf } from './tuner-history';
+import { TunerHistory } from './tuner-history';
+import { metricDefault } from '../store/metric-value';
 import { trialOutcome, type KillIntent } from './trial-outcome';
 import { killOrphanedTrials } from './orphans';
 import { TrialDirPool } from '../training/trial-dir-pool';
@@ -88,7 +89,7 @@ export class ExperimentRunner implements TrainingServiceListener {
     const mode = record.config.tuner.classArgs?.['optimize_mode'] === 'minimize' ? 'asc' : 'desc';
     this.minimize = mode === 'asc';
     const top = deps.store.listTrials({ sort: 'finalMetric', order: mode, limit: 1 }).items[0];
-    this.best = top?.finalMetric === undefined ? undefined : defaultOf(top.finalMetric);
+    this.best = top?.finalMetric === undefined ? undefined : metricDefault(top.finalMetric);
   }
 
   /** Loads the tuner's view of the history (only needed to run: viewing skips it). */
@@ -316,7 +317,7 @@ export class ExperimentRunner implements TrainingServiceListener {
         this.history.addMetric(trialId, message.kind, message.value);
         if (message.kind === 'final') {
           r.hasFinal = true;
-          const v = defaultOf(message.value);
+          const v = metricDefault(message.value);
           if (this.best === undefined || (this.minimize ? v < this.best : v > this.best)) this.best = v;
         }
         this.deps.bus.publish({ experimentId: this.id, type: 'metric', metric: m });

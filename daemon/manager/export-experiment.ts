@@ -1,5 +1,5 @@
 import type { ExperimentRecord, MetricRecord, TrialRecord } from '../store/types';
-import { defaultOf } from './tuner-history';
+import { metricDefault } from '../store/metric-value';
 
 /**
  * Renders an experiment's trials for `nasctl experiment export`. JSON carries everything
@@ -33,7 +33,7 @@ export function exportCsv(experiment: ExperimentRecord, trials: TrialRecord[]): 
       t.startedAt === undefined ? '' : new Date(t.startedAt).toISOString(),
       t.endedAt === undefined ? '' : new Date(t.endedAt).toISOString(),
       t.startedAt !== undefined && t.endedAt !== undefined ? t.endedAt - t.startedAt : '',
-      fm === undefined ? '' : defaultOf(fm),
+      fm === undefined ? '' : metricDefault(fm),
       ...extra.map((k) => (fm !== undefined && typeof fm !== 'number' ? fm[k] ?? '' : '')),
       ...paramKeys.map((k) => paramText(t.parameters[k])),
       t.reason ?? '',

@@ -1,13 +1,10 @@
 import type { TrialView } from '../../tuners/tuner';
 import type { MetricRecord, TrialRecord } from '../store/types';
 import type { MetricValue } from '../../trial-runtime/protocol/messages';
+import { metricDefault } from '../store/metric-value';
 
 type MutableView = { -readonly [K in keyof TrialView]: TrialView[K] } & { intermediate: number[] };
 
-/** The `default` number of a metric value (the number tuners optimise). */
-export function defaultOf(value: MetricValue): number {
-  return typeof value === 'number' ? value : value.default;
-}
 
 /**
  * The tuner's read-only view of the trial history, kept up to date incrementally by the runner
@@ -53,10 +50,10 @@ export class TunerHistory {
 
   private applyMetric(view: MutableView, kind: 'intermediate' | 'final', value: MetricValue): void {
     if (kind === 'intermediate') {
-      view.intermediate.push(defaultOf(value));
+      view.intermediate.push(metricDefault(value));
       return;
     }
-    view.finalMetric = defaultOf(value);
+    view.finalMetric = metricDefault(value);
     if (typeof value !== 'number') view.finalMetricDict = value;
   }
 }

@@ -13,6 +13,6 @@ export function createTrainingService(config: ExperimentConfig, log: (line: stri
     case 'local':
       return new LocalTrainingService({ config: ts, log, ...(process.env['NASCTL_NVIDIA_SMI'] ? { nvidiaSmiPath: process.env['NASCTL_NVIDIA_SMI'] } : {}) });
     case 'slurm':
-      return new SlurmTrainingService({ config: ts, log });
+      return new SlurmTrainingService({ config: ts, log, usePolling: ts.usePolling ?? false });
   }
 }

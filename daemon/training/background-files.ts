@@ -53,7 +53,8 @@ export class BackgroundFiles {
   private queue: FileOp[] = [];
   private flushQueued = false;
   private nextBatch = 0;
-  private readonly pending = new Map<number, (result: BatchResult) => void>();
+  /** Batches sent to the thread and not answered yet: how to answer each, and its answer. */
+  private readonly inFlight = new Map<number, { resolve: (result: BatchResult) => void; done: Promise<BatchResult> }>();
   private closed = false;
 
   constructor(options: BackgroundFilesOptions) {
@@ -68,23 +69,25 @@ export class BackgroundFiles {
 
   /**
    * Creates the directories (not recursively: their parent must exist); resolves with those that
-   * were created (one that already exists is left out, not reported). Resolves empty after close.
+   * were created (one that already exists is left out, and logged). Resolves empty after close.
    */
-  makeDirs(dirs: readonly string[]): Promise<string[]> {
-    if (this.closed || dirs.length === 0) return Promise.resolve([]);
+  async makeDirs(dirs: readonly string[]): Promise<string[]> {
+    if (this.closed || dirs.length === 0) return [];
     for (const dir of dirs) this.enqueue({ kind: 'mkdir', path: dir });
-    return this.flushed().then((results) => results.flatMap((r) => r.made));
+    const batch = this.send()!; // the batch that carries these directories
+    return (await batch).made;
   }
 
   /** Resolves when everything queued so far has been done. */
   async flush(): Promise<void> {
-    await this.flushed();
+    this.send();
+    await Promise.all([...this.inFlight.values()].map((b) => b.done));
   }
 
   /** Finishes what is queued, then ends the thread. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flushed();
+    await this.flush();
     this.closed = true;
     const worker = this.worker;
     this.worker = undefined;
@@ -99,32 +102,24 @@ export class BackgroundFiles {
     }
   }
 
-  /** Sends the queue now (if any) and resolves with the results of every batch still in flight. */
-  private flushed(): Promise<BatchResult[]> {
-    this.send();
-    return Promise.all([...this.pending.keys()].map((id) => new Promise<BatchResult>((resolve) => this.chain(id, resolve))));
-  }
-
-  private chain(id: number, resolve: (result: BatchResult) => void): void {
-    const first = this.pending.get(id);
-    if (first === undefined) return;
-    this.pending.set(id, (result) => {
-      first(result);
-      resolve(result);
-    });
-  }
-
-  private send(): void {
+  /** Sends the queue to the thread as one batch; returns its answer (undefined when nothing was queued). */
+  private send(): Promise<BatchResult> | undefined {
     this.flushQueued = false;
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0) return undefined;
     const ops = this.queue;
     this.queue = [];
     const id = this.nextBatch++;
-    this.pending.set(id, (result) => {
+    let resolve!: (result: BatchResult) => void;
+    const done = new Promise<BatchResult>((r) => {
+      resolve = r;
+    }).then((result) => {
       for (const error of result.errors) this.log(`background file operation failed: ${error}`);
+      return result;
     });
+    this.inFlight.set(id, { resolve, done });
     this.thread().postMessage({ id, ops });
     this.worker!.ref(); // work in flight: keep the process up until it is done
+    return done;
   }
 
   private thread(): Worker {
@@ -132,10 +127,10 @@ export class BackgroundFiles {
     const worker = new Worker(THREAD_SOURCE, { eval: true });
     worker.unref();
     worker.on('message', (result: BatchResult) => {
-      const done = this.pending.get(result.id);
-      this.pending.delete(result.id);
-      if (this.pending.size === 0) worker.unref();
-      done?.(result);
+      const batch = this.inFlight.get(result.id);
+      this.inFlight.delete(result.id);
+      if (this.inFlight.size === 0) worker.unref();
+      batch?.resolve(result);
     });
     worker.on('error', (error) => {
       this.log(`background file thread failed: ${error.message}; a new one starts for the next files`);
@@ -147,8 +142,8 @@ export class BackgroundFiles {
 
   /** The thread died: answer what was in flight as failed and go on without files being lost silently. */
   private fallBack(): void {
-    for (const [id, done] of this.pending) done({ id, made: [], errors: ['the background file thread stopped'] });
-    this.pending.clear();
+    for (const [id, batch] of this.inFlight) batch.resolve({ id, made: [], errors: ['the background file thread stopped'] });
+    this.inFlight.clear();
     this.worker = undefined;
   }
 }

@@ -39,17 +39,23 @@ export class TrialDirPool {
 
   /**
    * A new trial id with its directory, which exists. Takes a prepared one when there is one,
-   * else creates it now (synchronously); either way asks for more ahead. Throws what mkdirSync
-   * throws when it must create one and cannot.
+   * else creates it now (synchronously, skipping ids whose directory exists); either way asks
+   * for more ahead. Throws what mkdirSync throws when it must create one and cannot.
    */
   take(): { id: string; dir: string } {
     const prepared = this.ready.shift();
     if (this.ready.length < this.ahead / 2) this.refill();
     if (prepared !== undefined) return prepared;
-    const id = this.nextId();
-    const dir = path.join(this.trialsDir, id);
-    mkdirSync(dir);
-    return { id, dir };
+    for (;;) {
+      const id = this.nextId();
+      const dir = path.join(this.trialsDir, id);
+      try {
+        mkdirSync(dir);
+        return { id, dir };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
   }
 
   /** Removes the prepared directories nobody took (if still empty) and ends the thread. */
@@ -70,8 +76,9 @@ export class TrialDirPool {
     }
     void this.files.makeDirs(wanted.map((w) => w.dir)).then((made) => {
       this.refilling = false;
-      const created = new Set(made);
-      const fresh = wanted.filter((w) => created.has(w.dir));
+      // One entry per directory created: an id drawn twice in a batch was created once.
+      const byDir = new Map(wanted.map((w) => [w.dir, w]));
+      const fresh = made.map((dir) => byDir.get(dir)!);
       if (this.closed) {
         for (const { dir } of fresh) rmdirSafe(dir);
         return;

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { BoardSnapshot, CheckpointEntry } from './checkpoint-types';
 import { epochOfFolder, sameCheckpoint, sortCheckpoints } from './parse-checkpoint';
-import { BOARD_FILE, readBoard, readCheckpoint, scanCheckpoints } from './scan-checkpoints';
+import { readBoard, readCheckpoint, scanCheckpoints } from './scan-checkpoints';
+import { BOARD_FILE } from '../../trial-runtime/train/cream/board-file';
 
 /** What one watcher needs; given by CheckpointWatchers. */
 export interface CheckpointWatcherOptions {

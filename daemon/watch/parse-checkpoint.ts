@@ -1,4 +1,5 @@
 import type { BoardEntry, BoardSnapshot, CheckpointEntry } from './checkpoint-types';
+import { CHECKPOINT_FORMAT } from '../../trial-runtime/train/checkpoint-manifest';
 
 /** Folder names of epoch checkpoints: `epoch_NNN` (any number of digits). */
 const EPOCH_DIR = /^epoch_(\d+)$/;
@@ -39,7 +40,7 @@ export function parseManifest(text: string, dir: string, name: string, mtime: st
   } catch (e) {
     return broken(`is not valid JSON (${(e as Error).message})`);
   }
-  if (!isRecord(raw) || raw.format !== 'nasctl-checkpoint') return broken(`is not a nasctl checkpoint manifest (format must be 'nasctl-checkpoint')`);
+  if (!isRecord(raw) || raw.format !== CHECKPOINT_FORMAT) return broken(`is not a nasctl checkpoint manifest (format must be '${CHECKPOINT_FORMAT}')`);
   if (typeof raw.epoch !== 'number' || !Number.isFinite(raw.epoch)) return broken('has no numeric "epoch"');
   const entry: CheckpointEntry = {
     name,

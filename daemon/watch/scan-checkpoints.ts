@@ -2,9 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BoardSnapshot, CheckpointEntry } from './checkpoint-types';
 import { epochOfFolder, parseBoard, parseManifest, sortCheckpoints } from './parse-checkpoint';
-
-/** Name of the Cream board file inside the checkpoint directory. */
-export const BOARD_FILE = 'board.json';
+import { BOARD_FILE } from '../../trial-runtime/train/cream/board-file';
 
 /**
  * Reads `<root>/<name>/manifest.json` into an entry. Returns null when the folder has no

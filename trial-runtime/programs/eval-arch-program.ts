@@ -14,9 +14,11 @@ import { Batcher } from '../data/batcher';
 import { computeChannelStats } from '../data/normalize';
 import { createSupernet, type SupernetOptions } from '../supernets/registry';
 import { archKey } from '../supernets/arch-key';
+import type { ArchInput } from '../supernets/supernet';
 import { RolloutsWriter, readRolloutsFile, type RolloutRecord, type Rollouts } from '../ranking/rollouts';
-import { parseZeroShotSpec } from '../zeroshot/proxy-names';
+import { parseZeroShotSpec, type ZeroShotProxy } from '../zeroshot/proxy-names';
 import { zeroShotScores } from '../zeroshot/zero-shot-scores';
+import { EVAL_ARCH_DEFAULTS } from './eval-arch-trial';
 import { runProgram } from './program-errors';
 
 export const EVAL_ARCH_USAGE = `usage: nasctl eval-arch CONFIG ARCHS (--load CKPT_DIR [--load CKPT_DIR2 ...] | --evaluator zeroshot:P1,P2,...) --dump-rollouts OUT [--workers N]
@@ -84,18 +86,21 @@ export async function evalArch(argv: readonly string[], log: (line: string) => v
   if (!out) throw new ConfigError('--dump-rollouts', `is required: where to write the rollouts\n${EVAL_ARCH_USAGE}`);
   const config = readEvalArchConfig(positionals[0]!);
   const archs = readArchList(positionals[1]!);
+  const loads = values.load ?? [];
   // Checked here, before any worker starts, so bad input fails once with one message.
+  let zeroShot: { proxies: ZeroShotProxy[]; space: string } | undefined;
   if (values.evaluator === 'oneshot') {
-    if ((values.load ?? []).length === 0) throw new ConfigError('--load', `one-shot evaluation needs at least one --load CKPT_DIR (a checkpoint folder or a training folder with latest/)`);
+    if (loads.length === 0) throw new ConfigError('--load', `one-shot evaluation needs at least one --load CKPT_DIR (a checkpoint folder or a training folder with latest/)`);
   } else {
     if (!values.evaluator.startsWith('zeroshot:')) throw new ConfigError('--evaluator', `must be 'oneshot' or 'zeroshot:PROXY,...', got '${values.evaluator}'`);
-    parseZeroShotSpec(values.evaluator);
+    const proxies = parseZeroShotSpec(values.evaluator);
     if (!config.space) throw new ConfigError('/space', 'zero-shot evaluation needs `space` (and optionally `supernetOptions`) in CONFIG');
+    zeroShot = { proxies, space: config.space };
   }
   const plan = planWorkers({ requested: values.workers, archCount: archs.length, cpuCount: os.availableParallelism(), gpuPackage: hasPackage('@tensorflow/tfjs-node-gpu'), cudaVisibleDevices: process.env['CUDA_VISIBLE_DEVICES'] });
   if (plan.length > 1) {
     log(`eval-arch: ${archs.length} architectures over ${plan.length} workers${plan[0]!.device !== undefined ? ' (one per GPU)' : ''}`);
-    const merged = await runWorkers(positionals[0]!, archs, plan, { loads: values.load ?? [], evaluator: values.evaluator }, log);
+    const merged = await runWorkers(positionals[0]!, archs, plan, { loads, evaluator: values.evaluator }, log);
     const writer = new RolloutsWriter(out, { ...merged.header });
     try {
       for (const r of merged.records) writer.append(r);
@@ -107,25 +112,30 @@ export async function evalArch(argv: readonly string[], log: (line: string) => v
   }
   const backend = await selectBackend();
   log(backend.description);
-  if (values.evaluator === 'oneshot') {
-    const loads = values.load ?? [];
-    if (loads.length === 0) throw new ConfigError('--load', `one-shot evaluation needs at least one --load CKPT_DIR (a checkpoint folder or a training folder with latest/)`);
-    const options: ArchEvaluatorOptions = {
-      recalBatches: config.recalBatches ?? 200,
-      recalBatchSize: config.recalBatchSize ?? 128,
-      valBatchSize: config.valBatchSize ?? 200,
-      ...(config.valBatches === undefined ? {} : { valBatches: config.valBatches }),
-      ...(config.bnMode === undefined ? {} : { bnMode: config.bnMode }),
-      seed: config.seed ?? 0,
-    };
-    const records = await evaluateArchList(archs, loads, options, out, config.dataset ? { dataset: config.dataset } : {}, log);
+  if (zeroShot === undefined) {
+    const records = await evaluateArchList(archs, loads, oneShotOptions(config), out, config.dataset ? { dataset: config.dataset } : {}, log);
     log(`wrote ${records.length} rollouts (${archs.length} architectures x ${loads.length} checkpoint(s)) to ${out}`);
-    return;
+  } else {
+    await evalZeroShot(archs, config, zeroShot, values.evaluator, out, log);
   }
-  if (!values.evaluator.startsWith('zeroshot:')) throw new ConfigError('--evaluator', `must be 'oneshot' or 'zeroshot:PROXY,...', got '${values.evaluator}'`);
-  const proxies = parseZeroShotSpec(values.evaluator);
-  if (!config.space) throw new ConfigError('/space', 'zero-shot evaluation needs `space` (and optionally `supernetOptions`) in CONFIG');
-  const space = config.space;
+}
+
+/** The one-shot evaluator's options: CONFIG over the SPOS tester defaults of the eval-arch trial. */
+export function oneShotOptions(config: EvalArchConfig): ArchEvaluatorOptions {
+  const d = EVAL_ARCH_DEFAULTS;
+  return {
+    recalBatches: config.recalBatches ?? d.recalBatches,
+    recalBatchSize: config.recalBatchSize ?? d.recalBatchSize,
+    valBatchSize: config.valBatchSize ?? d.valBatchSize,
+    valBatches: config.valBatches,
+    bnMode: config.bnMode ?? d.bnMode,
+    seed: config.seed ?? d.seed,
+    skipBefore: config.skipBefore,
+  };
+}
+
+/** Zero-shot scores of every architecture of the list (proxies at initialization, seeds averaged), written as rollouts to `out`. */
+async function evalZeroShot(archs: readonly ArchInput[], config: EvalArchConfig, { proxies, space }: { proxies: readonly ZeroShotProxy[]; space: string }, evaluator: string, out: string, log: (line: string) => void): Promise<void> {
   const batch = await zeroShotBatch(config);
   try {
     const scores = zeroShotScores((seed) => createSupernet(space, { ...config.supernetOptions, seed, scope: `zeroshot-${seed}` }), archs, proxies, {
@@ -133,7 +143,7 @@ export async function evalArch(argv: readonly string[], log: (line: string) => v
       ...(config.seeds === undefined ? {} : { seeds: config.seeds }),
     });
     const keyNet = createSupernet(space, config.supernetOptions ?? {});
-    const writer = new RolloutsWriter(out, { space, evaluator: values.evaluator, metric: proxies[0]!, higherIsBetter: true });
+    const writer = new RolloutsWriter(out, { space, evaluator, metric: proxies[0]!, higherIsBetter: true });
     try {
       for (const s of scores) {
         const metrics: Record<string, number> = {};

@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { BadRequestError } from '../../daemon/errors';
 import { runProgram } from '../programs/program-errors';
 import { readGroundTruthFile } from './ground-truth';
-import { rankEval, type RankStatistics } from './rank-eval';
+import { buildRankEvalReport, type RankEvalReport } from './rank-eval-report';
 import { renderRankTable } from './rank-table';
-import { groupByCheckpoint, readRolloutsFile } from './rollouts';
+import { readRolloutsFile } from './rollouts';
 
 /** Usage text of `nasctl rank-eval`. */
 export const RANK_EVAL_USAGE = `usage: rank-eval ROLLOUTS --gt GROUND_TRUTH [--metric NAME] [--lower-is-better | --higher-is-better] [--json OUT]
@@ -20,14 +20,7 @@ export const RANK_EVAL_USAGE = `usage: rank-eval ROLLOUTS --gt GROUND_TRUTH [--m
   --json OUT        also write the statistics (one entry per checkpoint) as JSON
 `;
 
-/** The JSON statistics file of `rank-eval --json`. */
-export interface RankEvalReport {
-  rollouts: string;
-  groundTruth: string;
-  groundTruthMetric: string;
-  evaluator: string;
-  results: RankStatistics[];
-}
+export type { RankEvalReport } from './rank-eval-report';
 
 /** Where the program writes (injected so tests run it in process). */
 export interface ProgramIo {
@@ -71,13 +64,10 @@ export function runRankEval(argv: readonly string[], io: ProgramIo): RankEvalRep
   let higherIsBetter = metric === undefined ? rollouts.header.higherIsBetter : !/loss/i.test(metric);
   if (values['lower-is-better']) higherIsBetter = false;
   if (values['higher-is-better']) higherIsBetter = true;
-  const results = groupByCheckpoint(rollouts.records, metric).map((g) => {
-    const opts = { higherIsBetter, metric: metric ?? rollouts.header.metric, ...(g.checkpoint !== null ? { label: g.checkpoint } : {}) };
-    return rankEval(g.scores, gt.records, opts);
-  });
+  const report = buildRankEvalReport(rollouts, gt, { rollouts: rolloutsFile, groundTruth: values.gt }, { metric, higherIsBetter });
+  const results = report.results;
   if (results.length === 0) io.stderr(`rank-eval: warning: ${rolloutsFile} holds no records\n`);
   for (const r of results) io.stdout(renderRankTable(r) + '\n');
-  const report: RankEvalReport = { rollouts: rolloutsFile, groundTruth: values.gt, groundTruthMetric: gt.metric, evaluator: rollouts.header.evaluator, results };
   if (values.json !== undefined) {
     fs.mkdirSync(path.dirname(path.resolve(values.json)), { recursive: true });
     fs.writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');

@@ -85,8 +85,8 @@ export class FileChannel {
       const tick = (): void => {
         check();
         if (!this.waiting) return;
-        delay = Math.min(MAX_POLL_MS, delay * 2);
         timer = setTimeout(tick, delay);
+        delay = Math.min(MAX_POLL_MS, delay * 2);
       };
       try {
         watcher = watch(path.dirname(file), () => {

@@ -1,7 +1,6 @@
 import type { Supernet } from './supernet';
-import { formatNb201ArchString } from './nb201/nb201-arch';
 
-/** A supernet whose architectures have a string form of their own (NDS and DARTS genotypes). */
+/** A supernet whose architectures have a string form of their own (NB201 arch strings, NDS and DARTS genotypes). */
 interface WithGenotype {
   genotype(arch: readonly number[]): string;
 }
@@ -12,12 +11,11 @@ function hasGenotype(net: Supernet): net is Supernet & WithGenotype {
 
 /**
  * The string key of an architecture, as rollouts and ground-truth tables name it (see
- * docs/estimators.md, "Architecture keys"): NB201's arch string, the genotype string of spaces
- * that have one (NDS, DARTS), otherwise the canonical index list as JSON (`[0,3,1,0,1]`: entry i
+ * docs/estimators.md, "Architecture keys"): the space's own string form when it has one (NB201
+ * arch string, NDS / DARTS genotype), otherwise the canonical index list as JSON (`[0,3,1,0,1]`: entry i
  * is the candidate index of search-space key i). `arch` must be canonical indices (parseArch).
  */
 export function archKey(net: Supernet, arch: readonly number[]): string {
-  if (net.name === 'nb201') return formatNb201ArchString(arch);
   if (hasGenotype(net)) return net.genotype(arch);
   return JSON.stringify(arch);
 }

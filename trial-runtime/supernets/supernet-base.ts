@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CostModel, SearchSpace } from '../../tuners/search-space';
 import { createRng } from '../../tuners/rng';
+import { candidateCost } from '../../tuners/space/cost';
 import { Module } from '../nn/module';
 import { indicesToParameters, parseIndexArch } from './arch-parsing';
 import type { ArchCost, ArchInput, ForwardOptions, Supernet } from './supernet';
@@ -31,9 +32,10 @@ export interface SupernetBaseInit {
 /**
  * The plumbing all built-in supernets share: module-tree root, per-weight init seeds, scope,
  * search space, architecture parsing (index lists and NNI parameters; each space parses its own
- * string form in {@link parseArchString}), build and dispose. Subclasses register their modules
- * with {@link add} in a fixed order (drawing one seed per weight from {@link seeds}) and supply
- * cost, forward and the path's variables.
+ * string form in {@link parseArchString}), build and dispose, and the parse-then-build prologue of
+ * `forward` / `variablesForArch`. Subclasses register their modules with {@link add} in a fixed
+ * order (drawing one seed per weight from {@link seeds}) and supply cost, the forward of a parsed
+ * path ({@link forwardPath}) and its modules ({@link pathModules}).
  */
 export abstract class SupernetBase implements Supernet {
   readonly name: string;
@@ -81,6 +83,11 @@ export abstract class SupernetBase implements Supernet {
   abstract cost(arch: ArchInput): ArchCost;
   abstract costModel(): CostModel | undefined;
 
+  /** Cost of an architecture under an additive cost model (base + its choices' entries); throws as parseArch. */
+  protected additiveCost(model: CostModel, arch: ArchInput): ArchCost {
+    return candidateCost(this.toParameters(arch), model);
+  }
+
   /** FLOPs (MACs) of one architecture: `cost(arch).flops`. */
   flops(arch: ArchInput): number {
     return this.cost(arch).flops;
@@ -95,8 +102,23 @@ export abstract class SupernetBase implements Supernet {
     this.root.build(this.scope);
   }
 
-  abstract forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D;
-  abstract variablesForArch(arch: ArchInput): tf.Variable[];
+  forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
+    const idx = this.parseArch(arch);
+    this.build();
+    return this.forwardPath(x, idx, options.training);
+  }
+
+  /** Trainable variables of {@link pathModules} (each module once, first occurrence order). */
+  variablesForArch(arch: ArchInput): tf.Variable[] {
+    const idx = this.parseArch(arch);
+    this.build();
+    return [...new Set(this.pathModules(idx))].flatMap((m) => m.trainableVariables());
+  }
+
+  /** Logits of the path `idx` (canonical indices); weights are built. Synchronous, inside tf.tidy. */
+  protected abstract forwardPath(x: tf.Tensor4D, idx: readonly number[], training: boolean): tf.Tensor2D;
+  /** Modules with weights on the path `idx` (canonical indices); weights are built. */
+  protected abstract pathModules(idx: readonly number[]): Module[];
 
   dispose(): void {
     this.root.dispose();

@@ -10,7 +10,6 @@ export interface StrategyContext {
   /** `--strategy-options` as parsed JSON (each strategy validates its own keys). */
   readonly options: Record<string, unknown>;
   readonly epochs: number;
-  readonly stepsPerEpoch?: number;
   readonly seed: number;
   /** The checkpoint directory, where a strategy may publish files the daemon watches (e.g. Cream's board.json). */
   readonly checkpointDir: string;

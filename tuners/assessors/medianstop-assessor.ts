@@ -3,6 +3,7 @@ import type { Assessment, Assessor, AssessorCreateArgs, AssessorFactory } from '
 import { CONTINUE } from '../assessor';
 import { readEnum, readNumber, rejectUnknownArgs } from '../class-args';
 import { readAssessorArgs } from './assessor-args-error';
+import { isPending } from '../history-results';
 
 const SCHEMA = {
   type: 'object',
@@ -29,25 +30,30 @@ export interface MedianstopSettings {
  * the upper middle one when minimizing (the lenient side in both cases).
  */
 export class MedianstopAssessor implements Assessor {
-  /** Running averages of completed trials, by trial id (finished trials never change). */
-  private readonly averages = new Map<string, number[]>();
+  /**
+   * Per step s (0-based), the running averages at step s of every completed trial seen so far,
+   * sorted ascending (only finite ones). A completed trial never changes, so it is added once and
+   * assess costs O(log m) plus a look at the trials that ended since the last call, not a pass
+   * over all completed trials per intermediate metric.
+   */
+  private readonly averagesAt: number[][] = [];
+  /** Ids of the completed trials already in `averagesAt`. */
+  private readonly added = new Set<string>();
+  /** The history last seen and the length of its settled prefix (no WAITING / RUNNING trial in it). */
+  private history: readonly TrialView[] | undefined;
+  private settled = 0;
 
   constructor(private readonly s: MedianstopSettings) {}
 
-  /** See {@link Assessor.assess}. Never throws. */
+  /** See {@link Assessor.assess}; `trial` is RUNNING, as the interface says. Never throws. */
   assess(trial: TrialView, history: readonly TrialView[]): Assessment {
     const t = trial.intermediate.length;
     if (t === 0 || t < this.s.startStep) return CONTINUE;
+    this.sync(history);
     const maximize = this.s.optimizeMode === 'maximize';
     const best = trial.intermediate.reduce((a, b) => (maximize ? Math.max(a, b) : Math.min(a, b)));
-    const atStep: number[] = [];
-    for (const other of history) {
-      if (other.status !== 'SUCCEEDED' || other.id === trial.id || other.intermediate.length < t) continue;
-      const avg = this.runningAverages(other)[t - 1];
-      if (avg !== undefined && Number.isFinite(avg)) atStep.push(avg);
-    }
-    if (atStep.length === 0) return CONTINUE;
-    atStep.sort((a, b) => a - b);
+    const atStep = this.averagesAt[t - 1];
+    if (atStep === undefined || atStep.length === 0) return CONTINUE;
     const n = atStep.length;
     const median = atStep[maximize ? Math.floor((n - 1) / 2) : Math.floor(n / 2)] as number;
     const worse = maximize ? best < median : best > median;
@@ -58,18 +64,47 @@ export class MedianstopAssessor implements Assessor {
     };
   }
 
-  private runningAverages(trial: TrialView): number[] {
-    const cached = this.averages.get(trial.id);
-    if (cached !== undefined && cached.length === trial.intermediate.length) return cached;
-    const out: number[] = [];
+  /**
+   * Adds the completed trials of `history` not added yet. The daemon passes the same append-only
+   * array on every call, so the settled prefix is walked once and only the trials after it are
+   * looked at again; a different or shorter array starts over.
+   */
+  private sync(history: readonly TrialView[]): void {
+    if (history !== this.history || history.length < this.settled) {
+      this.averagesAt.length = 0;
+      this.added.clear();
+      this.history = history;
+      this.settled = 0;
+    }
+    for (; this.settled < history.length && !isPending(history[this.settled] as TrialView); this.settled++) this.add(history[this.settled] as TrialView);
+    for (let i = this.settled + 1; i < history.length; i++) this.add(history[i] as TrialView);
+  }
+
+  /** Inserts the running averages of a SUCCEEDED trial (once per trial) into `averagesAt`. */
+  private add(trial: TrialView): void {
+    if (trial.status !== 'SUCCEEDED' || this.added.has(trial.id)) return;
+    this.added.add(trial.id);
     let sum = 0;
     trial.intermediate.forEach((v, i) => {
       sum += v;
-      out.push(sum / (i + 1));
+      const avg = sum / (i + 1);
+      if (!Number.isFinite(avg)) return;
+      const sorted = (this.averagesAt[i] ??= []);
+      sorted.splice(upperBound(sorted, avg), 0, avg);
     });
-    this.averages.set(trial.id, out);
-    return out;
   }
+}
+
+/** The first index of the ascending array `sorted` whose value is above `v`. */
+function upperBound(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function fmt(v: number): string {

@@ -1,4 +1,5 @@
 import type { SearchSpace } from '../search-space';
+import type { Candidate } from '../tuner';
 import { isInSpace } from '../space/contains';
 import type { Encoding } from '../space/encode';
 import type { ScoredTrial } from '../history-results';
@@ -10,18 +11,44 @@ export interface EncodedResult extends ScoredTrial {
 }
 
 /**
- * Encodes scored trials, leaving out those whose parameters are not in the space (imported or
- * from an older space) instead of failing the search. Pure; never throws.
+ * Encodes scored trials for one tuner, leaving out those whose parameters are not in the space
+ * (imported or from an older space) instead of failing the search. Learning tuners call it on
+ * every propose with the whole history, so each trial's genome is derived once and kept by its
+ * parameters object (a trial's parameters never change): a propose costs O(n) lookups, not n
+ * space checks and encodings. Genomes are shared between calls; callers must not modify them.
  */
-export function encodeResults(scored: readonly ScoredTrial[], enc: Encoding, space: SearchSpace): EncodedResult[] {
-  const out: EncodedResult[] = [];
-  for (const s of scored) {
-    if (isInSpace(s.trial.parameters, space) !== undefined) continue;
-    try {
-      out.push({ trial: s.trial, fitness: s.fitness, genome: enc.encode(s.trial.parameters) });
-    } catch {
-      // not in this space: it cannot be a parent
+export class ResultEncoder {
+  /** Genome per parameters object; null when the parameters are not in the space. */
+  private readonly genomes = new WeakMap<Candidate, Genome | null>();
+
+  constructor(
+    private readonly enc: Encoding,
+    private readonly space: SearchSpace,
+  ) {}
+
+  /** The scored trials that are in the space, in the given order, with their genomes. Never throws. */
+  encode(scored: readonly ScoredTrial[]): EncodedResult[] {
+    const out: EncodedResult[] = [];
+    for (const s of scored) {
+      const genome = this.genomeOf(s.trial.parameters);
+      if (genome !== null) out.push({ trial: s.trial, fitness: s.fitness, genome });
     }
+    return out;
   }
-  return out;
+
+  private genomeOf(parameters: Candidate): Genome | null {
+    let genome = this.genomes.get(parameters);
+    if (genome === undefined) {
+      genome = null;
+      if (isInSpace(parameters, this.space) === undefined) {
+        try {
+          genome = this.enc.encode(parameters);
+        } catch {
+          // not in this space: it cannot be a parent
+        }
+      }
+      this.genomes.set(parameters, genome);
+    }
+    return genome;
+  }
 }

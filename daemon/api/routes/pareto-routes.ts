@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { ExperimentService } from '../../service/experiment-service';
-import type { TrialRecord } from '../../store/types';
 import type { RequestSchema, RequestValidator } from '../request-validator';
 import { checkId } from '../route-params';
 import { experimentPareto } from '../../manager/experiment-pareto';
+import { allTrials } from '../all-trials';
 
 const KEY = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' };
 const PARETO_QUERY: RequestSchema = {
@@ -12,9 +12,6 @@ const PARETO_QUERY: RequestSchema = {
   additionalProperties: false,
   properties: { x: KEY, y: KEY },
 };
-
-/** Trials read per service call while collecting an experiment's trials. */
-const PAGE = 10_000;
 
 /**
  * GET /experiments/:id/pareto?x=flops&y=default (mounted at /api/v1): the Pareto front of the
@@ -29,13 +26,7 @@ export function paretoRoutes(service: ExperimentService, validator: RequestValid
     const id = checkId('id', req.params.id);
     const { x = 'flops', y = 'default' } = validator.query<{ x?: string; y?: string }>(PARETO_QUERY, req.query);
     const record = service.getExperiment(id).record;
-    const trials: TrialRecord[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = service.listTrials(id, { sort: 'sequence', order: 'asc', offset, limit: PAGE });
-      trials.push(...page.items);
-      if (page.items.length < PAGE || trials.length >= page.total) break;
-    }
-    res.json(experimentPareto(record, trials, x, y));
+    res.json(experimentPareto(record, [...allTrials(service, id)], x, y));
   });
   return r;
 }

@@ -2,8 +2,8 @@ import { BadRequestError } from '../../errors';
 import { parseRollouts, groupByCheckpoint, type Rollouts } from '../../../trial-runtime/ranking/rollouts';
 import { parseGroundTruthCsv, parseGroundTruthJson, type GroundTruth } from '../../../trial-runtime/ranking/ground-truth';
 import { joinScores } from '../../../trial-runtime/ranking/join-scores';
-import { rankEval, type RankStatistics } from '../../../trial-runtime/ranking/rank-eval';
-import type { RankEvalReport } from '../../../trial-runtime/ranking/rank-eval-program';
+import type { RankStatistics } from '../../../trial-runtime/ranking/rank-eval';
+import { buildRankEvalReport, type RankEvalReport } from '../../../trial-runtime/ranking/rank-eval-report';
 
 /** Body of POST /api/v1/rank-eval: the texts of the files the user chose in the browser. */
 export interface RankEvalViewRequest {
@@ -103,10 +103,7 @@ export function buildRankEvalView(req: RankEvalViewRequest): RankEvalView {
   const gt = parseTruth(req.groundTruth as string, gtName);
   let report = fileReport;
   if (!report) {
-    const results = groupByCheckpoint(rollouts.records).map((g) => rankEval(g.scores, gt.records, {
-      higherIsBetter: rollouts.header.higherIsBetter, metric: rollouts.header.metric, ...(g.checkpoint !== null ? { label: g.checkpoint } : {}),
-    }));
-    report = { rollouts: rolloutsName, groundTruth: gtName, groundTruthMetric: gt.metric, evaluator: rollouts.header.evaluator, results };
+    report = buildRankEvalReport(rollouts, gt, { rollouts: rolloutsName, groundTruth: gtName });
   }
   return { report, statisticsSource: fileReport ? 'file' : 'computed', scatter: scatterFor(rollouts, gt, report.results) };
 }

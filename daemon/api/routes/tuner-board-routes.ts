@@ -4,9 +4,7 @@ import { NotFoundError } from '../../errors';
 import { checkId } from '../route-params';
 import { TunerHistory } from '../../manager/tuner-history';
 import { prioritizedBoard, type BoardEntry } from '../../../tuners/prioritized-path-tuner';
-
-/** Trials read per service call while collecting an experiment's history. */
-const PAGE = 10_000;
+import { allTrials } from '../all-trials';
 
 /** The answer of GET /experiments/:id/tuner-board. */
 export interface TunerBoardResult {
@@ -33,13 +31,9 @@ export function tunerBoardRoutes(service: ExperimentService): Router {
     }
     const history = new TunerHistory();
     let considered = 0;
-    for (let offset = 0; ; offset += PAGE) {
-      const page = service.listTrials(id, { sort: 'sequence', order: 'asc', offset, limit: PAGE });
-      for (const t of page.items) {
-        history.add(t);
-        if (t.finalMetric !== undefined) considered++;
-      }
-      if (page.items.length < PAGE || offset + PAGE >= page.total) break;
+    for (const t of allTrials(service, id)) {
+      history.add(t);
+      if (t.finalMetric !== undefined) considered++;
     }
     const entries = prioritizedBoard(history.list, config.searchSpace, config.tuner.classArgs ?? {}, config.searchSpaceCost);
     const result: TunerBoardResult = { tuner: config.tuner.name, considered, entries };

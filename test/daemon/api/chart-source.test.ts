@@ -44,4 +44,25 @@ describe('readChartColumns', () => {
     reopened.close();
     assert.deepEqual(viaService, fromFile);
   });
+
+  it('with a cost model, prices every trial from the file the same as through the service', () => {
+    const config = sampleConfig({ searchSpaceCost: { base: { flops: 100, params: 10 }, perChoice: { op: { conv3x3: { flops: 3, params: 1 }, conv5x5: { flops: 5, params: 2 } }, width: { 64: { flops: 40, params: 4 } } } } });
+    const costDir = path.join(dir, 'cost');
+    fs.mkdirSync(costDir);
+    const store = openSqliteStore(experimentDbPath(costDir));
+    store.createExperiment({ id: 'e', name: 'e', config, createdAt: 1 });
+    store.createTrial(sampleTrial('a', { width: 16, op: { _value: 'conv3x3', _idx: 0 } }));
+    store.createTrial(sampleTrial('b', { width: 64, op: { _value: 'conv5x5', _idx: 1 } }));
+    store.addMetric('a', 'final', { default: 0.8, flops: 7 }, 11);
+    store.flush();
+    const service = (where: string) => ({
+      getExperiment: () => ({ dir: where, record: { config } }),
+      listTrials: (_id: string, q: Parameters<ExperimentService['listTrials']>[1]) => store.listTrials(q),
+    } as unknown as ExperimentService);
+    const fromFile = readChartColumns(service(costDir), 'e', 10);
+    assert.deepEqual(fromFile.costs, { flops: [7, 145], params: [11, 16] });
+    assert.deepEqual(fromFile.sample.values, [['16'], ['conv3x3']]);
+    assert.deepEqual(readChartColumns(service(path.join(costDir, 'elsewhere')), 'e', 10), fromFile);
+    store.close();
+  });
 });

@@ -11,6 +11,7 @@ import type { AssessorFactory } from '../../../tuners/assessor';
 import type { ExperimentRecord } from '../../../daemon/store/types';
 import { ConfigError } from '../../../daemon/errors';
 import { experimentPareto } from '../../../daemon/manager/experiment-pareto';
+import { withTimeout } from '../training/local/recording-listener';
 
 const SPACE = { lr: { _type: 'choice', _value: [0.1, 0.01, 0.001] }, width: { _type: 'choice', _value: [8, 16, 32, 64] } };
 
@@ -27,10 +28,6 @@ const curveTrial = (hangAfter: number): string => [
   'done',
   `printf '{"type":"metric","trialId":"%s","kind":"final","value":%s}\\n' "$NASCTL_TRIAL_ID" "$q" >&3`,
 ].join('\n');
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref())]);
-}
 
 describe('assessors and generation export in the daemon (real store, real child processes)', () => {
   let home: string;

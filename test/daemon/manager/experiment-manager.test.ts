@@ -10,16 +10,13 @@ import type { TunerFactory } from '../../../tuners/tuner';
 import type { ExperimentRecord } from '../../../daemon/store/types';
 import { NasctlError } from '../../../daemon/errors';
 import { fakeNvidiaSmi } from '../training/local/fake-nvidia-smi';
+import { withTimeout } from '../training/local/recording-listener';
 
 /** A trial in plain sh: reports one intermediate and one final metric over fd 3, then exits. */
 const SH_TRIAL =
   `printf '{"type":"metric","trialId":"%s","kind":"intermediate","value":0.25}\\n{"type":"metric","trialId":"%s","kind":"final","value":{"default":0.5,"flops":7}}\\n' "$NASCTL_TRIAL_ID" "$NASCTL_TRIAL_ID" >&3`;
 
 const SPACE = { lr: { _type: 'choice', _value: [0.1, 0.01, 0.001] }, width: { _type: 'randint', _value: [8, 64] } };
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref())]);
-}
 
 describe('ExperimentManager (real store, real child processes)', () => {
   let home: string;

@@ -1,6 +1,6 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BackgroundFiles } from '../../../daemon/training/background-files';
@@ -61,5 +61,25 @@ describe('TrialDirPool', () => {
     await pool.close();
     const left = readdirSync(root).sort();
     assert.deepEqual(left, taken.map((t) => t.id).sort(), 'only the directories handed out remain');
+  });
+
+  it('skips ids whose directory exists and hands out an id drawn twice only once', async () => {
+    const dir = path.join(root, 'collisions');
+    mkdirSync(path.join(dir, 'x'), { recursive: true });
+    // The first refill draws a, a, b, c; the synchronous take then meets the existing x.
+    const ids = ['a', 'a', 'b', 'c', 'x', 'y'];
+    let n = 0;
+    const pool = new TrialDirPool({ trialsDir: dir, nextId: () => ids.shift() ?? `n${n++}`, ahead: 4 });
+    const taken = [pool.take()];
+    assert.equal(taken[0]!.id, 'y', 'x exists already: skipped');
+    for (let i = 0; i < 400 && !taken.some((t) => t.id === 'c'); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      taken.push(pool.take());
+    }
+    const names = taken.map((t) => t.id);
+    assert.ok(names.includes('a') && names.includes('c'), `the refill landed: ${names.join(',')}`);
+    assert.equal(new Set(names).size, names.length, `ids are unique: ${names.join(',')}`);
+    assert.ok(!names.includes('x'));
+    await pool.close();
   });
 });

@@ -8,7 +8,7 @@ import { ConfigError } from '../../../daemon/errors';
 import { createSupernet } from '../../../trial-runtime/supernets/registry';
 import { saveCheckpoint } from '../../../trial-runtime/train/checkpoint';
 import { readRolloutsFile, type Rollouts } from '../../../trial-runtime/ranking/rollouts';
-import { mergeWorkerRollouts, planWorkers } from '../../../trial-runtime/programs/eval-arch-program';
+import { mergeWorkerRollouts, oneShotOptions, planWorkers } from '../../../trial-runtime/programs/eval-arch-program';
 import { TINY_SPOS, tempDir } from '../train/tiny-fixtures';
 
 before(useCpuBackend);
@@ -35,6 +35,12 @@ test('mergeWorkerRollouts: checkpoint by checkpoint, then slice by slice, list i
   const merged = mergeWorkerRollouts([part(['x', 'y']), part(['z'])], [0, 2]);
   assert.deepEqual(merged.records.map((r) => `${r.checkpoint}:${r.arch}:${r.metrics['index']}`), ['a:x:0', 'a:y:1', 'a:z:2', 'b:x:0', 'b:y:1', 'b:z:2']);
   assert.throws(() => mergeWorkerRollouts([part(['x']), { ...part(['y']), header: { ...header, metric: 'loss' } }], [0, 1]), ConfigError);
+});
+
+test('oneShotOptions: CONFIG over the SPOS tester defaults, skipBefore passed on', () => {
+  assert.deepEqual(oneShotOptions({}), { recalBatches: 200, recalBatchSize: 128, valBatchSize: 200, valBatches: undefined, bnMode: 'exact', seed: 0, skipBefore: undefined });
+  const o = oneShotOptions({ recalBatches: 2, valBatches: 3, bnMode: 'momentum', seed: 7, skipBefore: true });
+  assert.deepEqual([o.recalBatches, o.recalBatchSize, o.valBatches, o.bnMode, o.seed, o.skipBefore], [2, 128, 3, 'momentum', 7, true]);
 });
 
 /** Runs the eval-arch program; resolves with its exit code and output. */

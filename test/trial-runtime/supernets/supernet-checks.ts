@@ -9,6 +9,24 @@ export function randomArch(net: Supernet, rng: Rng): number[] {
 }
 
 /**
+ * Test helper: FLOPs and params of `arch` summed by hand from `net.costModel()` (base + the entry
+ * of each key's chosen candidate name; NaN when an entry is missing). The model must exist.
+ */
+export function costFromModel(net: Supernet, arch: readonly number[]): { flops: number; params: number } {
+  const cm = net.costModel();
+  assert.ok(cm);
+  const space = net.searchSpace();
+  let flops: number = cm.base.flops;
+  let params: number = cm.base.params;
+  Object.keys(space).forEach((k, j) => {
+    const name = String((space[k]?._value as unknown[])[arch[j] as number]);
+    flops += cm.perChoice[k]?.[name]?.flops ?? NaN;
+    params += cm.perChoice[k]?.[name]?.params ?? NaN;
+  });
+  return { flops, params };
+}
+
+/**
  * Shared checks for one architecture: output shape, exactly the path's variables get gradients,
  * and no tensors leak across two forward passes.
  */

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, childPath } from '../../nn/module';
 import { AvgPool2d } from '../../nn/pooling';
-import { NB201_EDGES, NB201_OPS, liveEdges } from '../nb201/nb201-arch';
-import { ReluConvBn } from '../nb201/nb201-blocks';
+import { NB201_OPS, liveEdges } from '../nb201/nb201-arch';
+import { ReluConvBn, nb201CellOutput } from '../nb201/nb201-blocks';
 import type { WitMode } from './close-supernet';
 import { inheritWeights } from './inherit-weights';
 
@@ -58,32 +58,17 @@ export class Nb201CloseCell extends Module {
     inheritWeights(this.blocks[child] as Module, this.blocks[parent] as Module, mode);
   }
 
-  /** Node 3 of the cell (zeros when disconnected). Call inside tf.tidy. */
+  /** Node 3 of the cell (zeros when disconnected; see {@link nb201CellOutput}). Call inside tf.tidy. */
   apply(x: tf.Tensor4D, ops: readonly number[], gate: EdgeGate, training: boolean): tf.Tensor4D {
-    const { live, connected } = liveEdges(ops);
-    if (!connected) return tf.zeros(x.shape);
-    const nodes: Array<tf.Tensor4D | undefined> = [x, undefined, undefined, undefined];
-    NB201_EDGES.forEach(([to, from], e) => {
-      if (!live[e]) return;
-      const src = nodes[from] as tf.Tensor4D;
-      const op = ops[e] as number;
-      let y: tf.Tensor4D;
-      if (op === 1) y = src;
-      else if (op === 4) y = this.pool.apply(src);
-      else {
-        const conv = (b: number): tf.Tensor4D => {
-          const blk = this.blocks[b] as Nb201GlowBlock;
-          return (op === 2 ? blk.conv1 : blk.conv3).apply(src, training);
-        };
-        if (gate.kind === 'hard') y = conv(gate.blocks[e] as number);
-        else {
-          y = tf.mul(conv(0), tf.reshape(tf.slice(gate.weights, [e, 0], [1, 1]), []));
-          for (let b = 1; b < gate.level; b++) y = tf.add(y, tf.mul(conv(b), tf.reshape(tf.slice(gate.weights, [e, b], [1, 1]), [])));
-        }
-      }
-      const prev = nodes[to];
-      nodes[to] = prev ? (tf.add(prev, y) as tf.Tensor4D) : y;
+    return nb201CellOutput(x, ops, this.pool, (e, op, src) => {
+      const conv = (b: number): tf.Tensor4D => {
+        const blk = this.blocks[b] as Nb201GlowBlock;
+        return (op === 2 ? blk.conv1 : blk.conv3).apply(src, training);
+      };
+      if (gate.kind === 'hard') return conv(gate.blocks[e] as number);
+      let y = tf.mul(conv(0), tf.reshape(tf.slice(gate.weights, [e, 0], [1, 1]), [])) as tf.Tensor4D;
+      for (let b = 1; b < gate.level; b++) y = tf.add(y, tf.mul(conv(b), tf.reshape(tf.slice(gate.weights, [e, b], [1, 1]), []))) as tf.Tensor4D;
+      return y;
     });
-    return nodes[3] as tf.Tensor4D;
   }
 }

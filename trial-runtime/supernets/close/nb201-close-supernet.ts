@@ -1,19 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '../../../daemon/errors';
 import type { Rng } from '../../../tuners/rng';
-import type { CostModel, SearchSpace } from '../../../tuners/search-space';
 import type { Module } from '../../nn/module';
-import { Conv2d } from '../../nn/conv2d';
-import { BatchNorm } from '../../nn/batch-norm';
-import { Linear } from '../../nn/linear';
-import { globalAvgPool } from '../../nn/pooling';
-import { dropout } from '../../nn/activations';
-import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
-import { SupernetBase } from '../supernet-base';
-import { NB201_EDGES, NB201_OPS, edgeKey, formatNb201ArchString, liveEdges, parseNb201ArchString } from '../nb201/nb201-arch';
-import { Nb201ResBlock } from '../nb201/nb201-blocks';
-import { nb201CostModel } from '../nb201/nb201-cost';
-import type { Nb201Options } from '../nb201/nb201-supernet';
+import type { ArchInput } from '../supernet';
+import { NB201_EDGES, NB201_OPS } from '../nb201/nb201-arch';
+import { Nb201Network, type Nb201Options } from '../nb201/nb201-supernet';
 import { NB201_GATE_SIZES, resolveGateSizes, resolveNumCurriculums, type CloseOptions } from './close-options';
 import { CloseLevel } from './close-level';
 import type { CloseSupernet, WitMode } from './close-supernet';
@@ -31,7 +21,7 @@ function nb201GateGraph(ops: readonly number[]): GateGraph {
 
 /**
  * NB201 supernet trained with CLOSE (`nasbench-201-close`, ALGORITHMS.md §3.1–3.3): the `nb201`
- * skeleton (same search space, arch strings, cost and options), but each cell holds
+ * network ({@link Nb201Network}: same search space, arch strings, cost and options), but each cell holds
  * `numCurriculums` GLOW blocks, and a GATE network (weights of the root) maps (architecture,
  * edge) to a block, the same for every cell. Training forwards armed by the strategy use the
  * straight-through Gumbel gate (temperature 5, first `level` logits); any other forward uses
@@ -39,83 +29,20 @@ function nb201GateGraph(ops: readonly number[]): GateGraph {
  * ⚠ Deviation (ALGORITHMS.md §9): aw_nas still adds Gumbel noise at evaluation; we take the
  * argmax of the raw logits, so evaluation is deterministic.
  */
-export class Nb201CloseSupernet extends SupernetBase implements CloseSupernet {
+export class Nb201CloseSupernet extends Nb201Network<Nb201CloseCell> implements CloseSupernet {
   readonly numCurriculums: number;
-  private readonly dropoutRate: number;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm };
-  private readonly body: Array<Nb201CloseCell | Nb201ResBlock> = [];
-  private readonly head: { bn: BatchNorm; fc: Linear };
   private readonly gate: FlowGate;
   private readonly levelVar: CloseLevel;
-  private readonly model: CostModel;
   private armed: Rng | undefined;
 
   /** Builds the module tree (no weights yet). Throws ConfigError for bad options. */
   constructor(options: Nb201CloseOptions = {}) {
-    const C = options.channels ?? 16;
-    const N = options.cellsPerStage ?? 5;
-    const inputSize = options.inputSize ?? 32;
-    const inChannels = options.inChannels ?? 3;
-    const numClasses = options.numClasses ?? 10;
-    if (!Number.isInteger(C) || C <= 0) throw new ConfigError('/channels', `must be a positive integer, got ${C}`);
-    if (!Number.isInteger(N) || N <= 0) throw new ConfigError('/cellsPerStage', `must be a positive integer, got ${N}`);
-    if (!Number.isInteger(inputSize) || inputSize < 4) throw new ConfigError('/inputSize', `must be an integer >= 4, got ${inputSize}`);
     const K = resolveNumCurriculums(options.numCurriculums, 5);
     const sizes = resolveGateSizes(options.gate, NB201_GATE_SIZES);
-    const space: SearchSpace = {};
-    for (const [to, from] of NB201_EDGES) space[edgeKey(to, from)] = { _type: 'layer_choice', _value: [...NB201_OPS] };
-    super({ name: 'nb201-close', inputShape: [inputSize, inputSize, inChannels], numClasses, space, seed: options.seed, scope: options.scope });
+    super('nb201-close', options, (path, channels, affine, seeds) => new Nb201CloseCell(path, channels, K, affine, seeds));
     this.numCurriculums = K;
-    this.dropoutRate = options.dropout ?? 0.1;
-    const seeds = this.seeds;
-    this.stem = {
-      conv: this.add(new Conv2d('stem.conv', { inChannels, outChannels: C, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * C)), seed: seeds() } })),
-      bn: this.add(new BatchNorm('stem.bn', { channels: C })),
-    };
-    const affine = options.cellBnAffine ?? false;
-    let layer = 0;
-    for (let s = 0; s < 3; s++) {
-      const c = C * 2 ** s;
-      if (s > 0) this.body.push(this.add(new Nb201ResBlock(`cells.${layer++}`, c / 2, c, seeds)));
-      for (let i = 0; i < N; i++) this.body.push(this.add(new Nb201CloseCell(`cells.${layer++}`, c, K, affine, seeds)));
-    }
-    this.head = {
-      bn: this.add(new BatchNorm('lastact.bn', { channels: 4 * C })),
-      fc: this.add(new Linear('classifier', { inFeatures: 4 * C, outFeatures: numClasses, init: { kind: 'normal', std: 0.01, seed: seeds() } })),
-    };
-    this.gate = this.add(new FlowGate('gate', { numOps: NB201_OPS.length, numNodes: 4, numInputs: 1, numCurriculums: K, noneOp: 0, sizes }, seeds));
+    this.gate = this.add(new FlowGate('gate', { numOps: NB201_OPS.length, numNodes: 4, numInputs: 1, numCurriculums: K, noneOp: 0, sizes }, this.seeds));
     this.levelVar = this.add(new CloseLevel(K));
-    this.model = nb201CostModel({ channels: C, cellsPerStage: N, inputSize, inChannels, numClasses });
-  }
-
-  protected parseArchString(s: string): number[] {
-    return parseNb201ArchString(s);
-  }
-
-  /** The NB201 arch string (also the architecture key: rollouts join the `nb201` ground truth). */
-  genotype(arch: ArchInput): string {
-    return formatNb201ArchString(this.parseArch(arch));
-  }
-
-  /** Same as {@link genotype}. */
-  archString(arch: ArchInput): string {
-    return this.genotype(arch);
-  }
-
-  costModel(): CostModel {
-    return structuredClone(this.model);
-  }
-
-  /** FLOPs / params of the stand-alone architecture (as `nb201`; GLOW blocks and gate are training aids). */
-  cost(arch: ArchInput): ArchCost {
-    const ops = this.parseArch(arch);
-    const total = { ...this.model.base };
-    NB201_EDGES.forEach(([to, from], e) => {
-      const c = this.model.perChoice[edgeKey(to, from)]?.[NB201_OPS[ops[e] as number]] as ArchCost;
-      total.flops += c.flops;
-      total.params += c.params;
-    });
-    return total;
   }
 
   level(): number {
@@ -176,30 +103,19 @@ export class Nb201CloseSupernet extends SupernetBase implements CloseSupernet {
     return { kind: 'soft', weights: straightThroughGumbel(logits, gumbelNoise(rng, ops.length * level)), level };
   }
 
-  forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
-    const ops = this.parseArch(arch);
-    this.build();
-    const t = options.training;
-    const gate = this.edgeGate(ops, t);
-    let y = this.stem.bn.apply(this.stem.conv.apply(x), t);
-    for (const m of this.body) y = m instanceof Nb201CloseCell ? m.apply(y, ops, gate, t) : m.apply(y, t);
-    y = tf.relu(this.head.bn.apply(y, t));
-    return this.head.fc.apply(dropout(globalAvgPool(y), this.dropoutRate, t));
+  /** Draws this forward's edge gate (consumes the armed rng in training); every cell uses it. */
+  protected cellPass(ops: readonly number[], training: boolean): (cell: Nb201CloseCell, x: tf.Tensor4D) => tf.Tensor4D {
+    const gate = this.edgeGate(ops, training);
+    return (cell, x) => cell.apply(x, ops, gate, training);
   }
 
   /**
-   * Trainable variables on the path of `arch`: stem, reduction blocks, head, and for every live
-   * conv edge its op in each of the `level` active blocks (a training step runs them all). The
-   * gate's variables are not included: the strategy trains them ({@link gateVariables}).
+   * For every live conv edge its op in each of the `level` active blocks (a training step runs
+   * them all). The gate's variables are not on the path: the strategy trains them
+   * ({@link gateVariables}).
    */
-  variablesForArch(arch: ArchInput): tf.Variable[] {
-    const ops = this.parseArch(arch);
-    this.build();
-    const head = [this.head.bn, this.head.fc];
-    if (!liveEdges(ops).connected) return head.flatMap((m) => m.trainableVariables());
+  protected cellModules(ops: readonly number[]): (cell: Nb201CloseCell) => Module[] {
     const level = this.levelVar.get();
-    const mods: Module[] = [this.stem.conv, this.stem.bn];
-    for (const m of this.body) mods.push(...(m instanceof Nb201CloseCell ? m.modulesFor(ops, level) : [m]));
-    return [...mods, ...head].flatMap((m) => m.trainableVariables());
+    return (cell) => cell.modulesFor(ops, level);
   }
 }

@@ -7,7 +7,7 @@ import { BatchNorm } from '../../nn/batch-norm';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { convOutputSize } from '../../nn/conv-cost';
-import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
+import type { ArchCost, ArchInput } from '../supernet';
 import { SupernetBase } from '../supernet-base';
 import { ConvBnAct, DepthwiseSeparable, InvertedResidual, flopsEstConv, swish } from './cream-blocks';
 import { CREAM_OPS, CREAM_STAGE_STRIDES, resolveCreamOptions, type CreamOptions, type CreamResolved } from './cream-layout';
@@ -39,6 +39,8 @@ export class CreamSupernet extends SupernetBase {
   private readonly stage6: ConvBnAct;
   private readonly head: Conv2d;
   private readonly classifier: Linear;
+  /** Additive cost model (FlopsEst convention, computed once). */
+  private readonly model: CostModel;
 
   /** Builds the module tree (no weights yet). Throws ConfigError for bad options. */
   constructor(options: CreamOptions = {}, name = 'cream') {
@@ -69,6 +71,7 @@ export class CreamSupernet extends SupernetBase {
     this.head = this.add(new Conv2d('conv_head', { inChannels: r.lastChannels, outChannels: r.numFeatures, kernelSize: 1, bias: true, init: he(1, r.numFeatures) }));
     // timm's `_init_weight_goog` for Linear: U(±1/sqrt(out)); a normal of the same variance here.
     this.classifier = this.add(new Linear('classifier', { inFeatures: r.numFeatures, outFeatures: r.numClasses, init: { kind: 'normal', std: 1 / Math.sqrt(3 * r.numClasses), seed: seeds() } }));
+    this.model = { base: this.baseCost(), perChoice: this.perChoiceCost() };
   }
 
   /** Number of choice layers (sum of `staNum`). */
@@ -139,7 +142,8 @@ export class CreamSupernet extends SupernetBase {
     return out;
   }
 
-  costModel(): CostModel {
+  /** Cost of each op of each choice layer at the layer's input size (at `flopsInputSize`). */
+  private perChoiceCost(): CostModel['perChoice'] {
     const sizes = this.layerInputSizes();
     const perChoice: CostModel['perChoice'] = {};
     const keys = Object.keys(this.space);
@@ -151,14 +155,21 @@ export class CreamSupernet extends SupernetBase {
       });
       perChoice[keys[i] as string] = entry;
     });
-    return { base: this.baseCost(), perChoice };
+    return perChoice;
   }
 
+  costModel(): CostModel {
+    return structuredClone(this.model);
+  }
+
+  /**
+   * Counted from the blocks of the path itself (not from the cost model), so the test that the
+   * model agrees with the supernet's own count compares two computations.
+   */
   cost(arch: ArchInput): ArchCost {
-    const idx = this.parseArch(arch);
     const sizes = this.layerInputSizes();
     const total = this.baseCost();
-    idx.forEach((c, i) => {
+    this.parseArch(arch).forEach((c, i) => {
       const k = ((this.layers[i] as InvertedResidual[])[c] as InvertedResidual).cost(sizes[i] as number, sizes[i] as number);
       total.flops += k.flops;
       total.params += k.params;
@@ -166,14 +177,11 @@ export class CreamSupernet extends SupernetBase {
     return total;
   }
 
-  forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
-    const idx = this.parseArch(arch);
-    this.build();
-    const t = options.training;
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean): tf.Tensor2D {
     let y = swish(this.stem.bn.apply(this.stem.conv.apply(x), t));
     y = this.stage0.apply(y, t);
     idx.forEach((c, i) => {
-      y = ((this.layers[i] as InvertedResidual[])[c] as InvertedResidual).apply(y, t);
+      y = this.block(i, c).apply(y, t);
     });
     y = this.stage6.apply(y, t);
     const pooled = tf.mean(y, [1, 2], true) as tf.Tensor4D;
@@ -182,13 +190,15 @@ export class CreamSupernet extends SupernetBase {
   }
 
   /**
-   * Trainable variables of the path; the stem conv weight comes first (Cream's `rand_parameters`
-   * order: the meta-network update of §2.6 uses the first student tensor).
+   * Modules of the path; the stem conv comes first (Cream's `rand_parameters` order: the
+   * meta-network update of §2.6 uses the first student tensor).
    */
-  variablesForArch(arch: ArchInput): tf.Variable[] {
-    const idx = this.parseArch(arch);
-    this.build();
-    const mods: Module[] = [this.stem.conv, this.stem.bn, this.stage0, ...idx.map((c, i) => (this.layers[i] as InvertedResidual[])[c] as InvertedResidual), this.stage6, this.head, this.classifier];
-    return mods.flatMap((m) => m.trainableVariables());
+  protected pathModules(idx: readonly number[]): Module[] {
+    return [this.stem.conv, this.stem.bn, this.stage0, ...idx.map((c, i) => this.block(i, c)), this.stage6, this.head, this.classifier];
+  }
+
+  /** Op `c` of choice layer `i`. */
+  private block(i: number, c: number): InvertedResidual {
+    return (this.layers[i] as InvertedResidual[])[c] as InvertedResidual;
   }
 }

@@ -6,7 +6,7 @@ import { BatchNorm } from '../../nn/batch-norm';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { parseIndexArch } from '../arch-parsing';
-import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
+import type { ArchCost, ArchInput } from '../supernet';
 import { SupernetBase } from '../supernet-base';
 import { DartsCell } from './darts-cell';
 import { dartsCost, reductionLayers, type DartsShape } from './darts-cost';
@@ -95,10 +95,8 @@ export class DartsSupernet extends SupernetBase {
     return undefined;
   }
 
-  forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
-    const g = this.genotypeOf(arch);
-    this.build();
-    const t = options.training;
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean): tf.Tensor2D {
+    const g = decodeDarts(idx);
     const stem = this.stem.bn.apply(this.stem.conv.apply(x), t);
     let [s0, s1] = [stem, stem];
     for (const cell of this.cells) [s0, s1] = [s1, cell.apply(s0, s1, cell.shape.reduction ? g.reduce : g.normal, t)];
@@ -106,13 +104,11 @@ export class DartsSupernet extends SupernetBase {
   }
 
   /**
-   * Trainable variables on the path: the classifier, then backwards through the cells: a cell's
-   * used preprocessing and chosen parametric ops, and the earlier cells (or stem) whose output a
-   * used input reads.
+   * The path: the classifier, then backwards through the cells: a cell's used preprocessing and
+   * chosen parametric ops, and the earlier cells (or stem) whose output a used input reads.
    */
-  variablesForArch(arch: ArchInput): tf.Variable[] {
-    const g = this.genotypeOf(arch);
-    this.build();
+  protected pathModules(idx: readonly number[]): Module[] {
+    const g = decodeDarts(idx);
     const n = this.cells.length;
     // needed[i + 1]: output of cell i is read (index 0 = stem).
     const needed = new Array<boolean>(n + 1).fill(false);
@@ -127,6 +123,6 @@ export class DartsSupernet extends SupernetBase {
       if (used.includes(cell.pre0)) needed[Math.max(0, i - 1)] = true;
     }
     if (needed[0]) mods.push(this.stem.conv, this.stem.bn);
-    return mods.flatMap((m) => m.trainableVariables());
+    return mods;
   }
 }

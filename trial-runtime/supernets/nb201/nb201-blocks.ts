@@ -79,35 +79,32 @@ export class Nb201Cell extends Module {
     return out;
   }
 
-  /**
-   * node_j = sum over live edges i->j of op(node_i); returns node 3, or zeros (not linked to the
-   * input) when the cell is disconnected. Call inside tf.tidy.
-   */
+  /** Node 3 of the cell (zeros when disconnected; see {@link nb201CellOutput}). Call inside tf.tidy. */
   apply(x: tf.Tensor4D, ops: readonly number[], training: boolean): tf.Tensor4D {
-    const { live, connected } = liveEdges(ops);
-    if (!connected) return tf.zeros(x.shape);
-    const nodes: Array<tf.Tensor4D | undefined> = [x, undefined, undefined, undefined];
-    NB201_EDGES.forEach(([to, from], e) => {
-      if (!live[e]) return;
-      const src = nodes[from] as tf.Tensor4D;
+    return nb201CellOutput(x, ops, this.pool, (e, op, src) => {
       const c = this.convs[e] as { conv1: ReluConvBn; conv3: ReluConvBn };
-      let y: tf.Tensor4D;
-      switch (ops[e]) {
-        case 1:
-          y = src;
-          break;
-        case 2:
-          y = c.conv1.apply(src, training);
-          break;
-        case 3:
-          y = c.conv3.apply(src, training);
-          break;
-        default:
-          y = this.pool.apply(src);
-      }
-      const prev = nodes[to];
-      nodes[to] = prev ? (tf.add(prev, y) as tf.Tensor4D) : y;
+      return (op === 2 ? c.conv1 : c.conv3).apply(src, training);
     });
-    return nodes[3] as tf.Tensor4D;
   }
+}
+
+/**
+ * The node sums of an NB201 cell: node_j = sum over live edges i->j of op(node_i), with skip and
+ * `pool` (avg-pool 3x3) here and the conv ops (2 = 1x1, 3 = 3x3) from `conv(edge, op, input)`.
+ * Returns node 3, or zeros (not linked to the input) when the cell is disconnected. Shared by the
+ * plain and the CLOSE cell. Call inside tf.tidy.
+ */
+export function nb201CellOutput(x: tf.Tensor4D, ops: readonly number[], pool: AvgPool2d, conv: (edge: number, op: 2 | 3, src: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D {
+  const { live, connected } = liveEdges(ops);
+  if (!connected) return tf.zeros(x.shape);
+  const nodes: Array<tf.Tensor4D | undefined> = [x, undefined, undefined, undefined];
+  NB201_EDGES.forEach(([to, from], e) => {
+    if (!live[e]) return;
+    const src = nodes[from] as tf.Tensor4D;
+    const op = ops[e];
+    const y = op === 1 ? src : op === 2 || op === 3 ? conv(e, op, src) : pool.apply(src);
+    const prev = nodes[to];
+    nodes[to] = prev ? (tf.add(prev, y) as tf.Tensor4D) : y;
+  });
+  return nodes[3] as tf.Tensor4D;
 }

@@ -1,16 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '../../../daemon/errors';
 import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { parseIndexArch } from '../arch-parsing';
-import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
+import type { ArchCost, ArchInput } from '../supernet';
 import { SupernetBase } from '../supernet-base';
 import { NdsBlock, type NdsBlockChoice } from './nds-blocks';
 import { bottleneckWidth, ndsCost, ndsStageStride } from './nds-cost';
 import { decodeNdsArch, ndsSearchSpace, parseNdsGenotype, resolveNdsOptions, type NdsArch, type NdsKind, type NdsOptions, type NdsResolved } from './nds-space';
+
+/**
+ * Where an NDS network keeps the blocks after each stage's first: `nds-*` has one per depth
+ * position (`stages.<s>.blocks.<b>`), `nds-*-close` a few shared GLOW blocks per stage.
+ */
+export interface NdsLayout {
+  /** Registry name. */
+  name: string;
+  resolved: NdsResolved;
+  /** Blocks after the first, per stage. */
+  restBlocks: number;
+  /** Module path of block `b` (0-based) after the first of stage `s`. */
+  restPath(s: number, b: number): string;
+}
 
 /**
  * NDS ResNet / ResNeXt-A supernet on the pycls CIFAR AnyNet skeleton (ALGORITHMS.md §4): stem
@@ -25,13 +38,20 @@ import { decodeNdsArch, ndsSearchSpace, parseNdsGenotype, resolveNdsOptions, typ
 export class NdsSupernet extends SupernetBase {
   readonly resolved: NdsResolved;
   private readonly stem: { conv: Conv2d; bn: BatchNorm };
-  private readonly stages: NdsBlock[][] = [];
+  /** The first (stride / projection) block of each stage. */
+  private readonly firsts: NdsBlock[] = [];
+  /** rest[s] = the blocks after the first of stage s (see {@link NdsLayout}). */
+  protected readonly rest: NdsBlock[][] = [];
   private readonly fc: Linear;
 
-  /** Builds the module tree (no weights). Throws ConfigError for bad options. */
-  constructor(kind: NdsKind, options: NdsOptions = {}) {
-    const r = resolveNdsOptions(kind, options);
-    super({ name: kind === 'resnet' ? 'nds-resnet' : 'nds-resnexta', inputShape: [r.inputSize, r.inputSize, r.inChannels], numClasses: r.numClasses, space: ndsSearchSpace(r), seed: options.seed, scope: options.scope });
+  /**
+   * Builds the module tree (no weights). Throws ConfigError for bad options. `layout` is for
+   * variants (`nds-*-close`); default: one block per depth position.
+   */
+  constructor(kind: NdsKind, options: NdsOptions = {}, layout?: NdsLayout) {
+    const r = layout?.resolved ?? resolveNdsOptions(kind, options);
+    const { name, restBlocks, restPath } = layout ?? { name: kind === 'resnet' ? 'nds-resnet' : 'nds-resnexta', restBlocks: Math.max(...r.depths) - 1, restPath: (s: number, b: number) => `stages.${s}.blocks.${b + 1}` };
+    super({ name, inputShape: [r.inputSize, r.inputSize, r.inChannels], numClasses: r.numClasses, space: ndsSearchSpace(r), seed: options.seed, scope: options.scope });
     this.resolved = r;
     const seeds = this.seeds;
     this.stem = {
@@ -40,15 +60,9 @@ export class NdsSupernet extends SupernetBase {
     };
     const maxW = Math.max(...r.widths);
     const maxWb = Math.max(...r.widths.flatMap((w) => r.botMuls.map((b) => bottleneckWidth(w, b))));
-    const maxD = Math.max(...r.depths);
     for (let s = 0; s < r.numStages; s++) {
-      const blocks: NdsBlock[] = [];
-      for (let b = 0; b < maxD; b++) {
-        const maxIn = b === 0 && s === 0 ? r.stemWidth : maxW;
-        const stride = b === 0 ? ndsStageStride(s) : 1;
-        blocks.push(this.add(new NdsBlock(`stages.${s}.blocks.${b}`, kind, maxIn, maxW, maxWb, stride, b === 0, seeds)));
-      }
-      this.stages.push(blocks);
+      this.firsts.push(this.add(new NdsBlock(`stages.${s}.blocks.0`, kind, s === 0 ? r.stemWidth : maxW, maxW, maxWb, ndsStageStride(s), true, seeds)));
+      this.rest.push(Array.from({ length: restBlocks }, (_, b) => this.add(new NdsBlock(restPath(s, b), kind, maxW, maxW, maxWb, 1, false, seeds))));
     }
     this.fc = this.add(new Linear('head.fc', { inFeatures: maxW, outFeatures: r.numClasses, bias: true, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
   }
@@ -63,7 +77,7 @@ export class NdsSupernet extends SupernetBase {
     return decodeNdsArch(this.resolved, this.parseArch(arch));
   }
 
-  /** The aw_nas genotype string (`OrderedDict([...])`) of an architecture. */
+  /** The aw_nas genotype string (`OrderedDict([...])`) of an architecture (the architecture key of rollouts). */
   genotype(arch: ArchInput): string {
     const p = this.toParameters(arch);
     return `OrderedDict([${Object.entries(p).map(([k, v]) => `('${k}', ${String(v)})`).join(', ')}])`;
@@ -78,38 +92,39 @@ export class NdsSupernet extends SupernetBase {
     return undefined;
   }
 
+  /**
+   * Which of a stage's rest blocks runs at depth position p + 1 (entry p); called once per path.
+   * `nds-*`: undefined = block p.
+   */
+  protected positionBlocks(): readonly number[] | undefined {
+    return undefined;
+  }
+
   /** Active blocks with their sub-sizes. */
   private path(a: NdsArch): Array<{ block: NdsBlock; choice: NdsBlockChoice }> {
     const out: Array<{ block: NdsBlock; choice: NdsBlockChoice }> = [];
+    const map = this.positionBlocks();
     let wIn = this.resolved.stemWidth;
-    this.stages.forEach((blocks, s) => {
+    for (let s = 0; s < this.resolved.numStages; s++) {
       const w = a.widths[s] as number;
-      const wb = bottleneckWidth(w, a.botMuls[s] as number);
-      for (let b = 0; b < (a.depths[s] as number); b++) {
-        const block = blocks[b];
-        if (!block) throw new ConfigError(`/depths.${s}`, `depth ${a.depths[s]} exceeds the ${blocks.length} blocks built`);
-        out.push({ block, choice: { wIn, w, wb, groups: a.numGroups[s] as number } });
-        wIn = w;
-      }
-    });
+      const choice = { w, wb: bottleneckWidth(w, a.botMuls[s] as number), groups: a.numGroups[s] as number };
+      out.push({ block: this.firsts[s] as NdsBlock, choice: { ...choice, wIn } });
+      for (let p = 0; p + 1 < (a.depths[s] as number); p++) out.push({ block: (this.rest[s] as NdsBlock[])[map ? (map[p] as number) : p] as NdsBlock, choice: { ...choice, wIn: w } });
+      wIn = w;
+    }
     return out;
   }
 
-  forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
-    const a = this.decode(arch);
-    this.build();
-    const t = options.training;
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean): tf.Tensor2D {
     let y = tf.relu(this.stem.bn.apply(this.stem.conv.apply(x), t));
-    for (const { block, choice } of this.path(a)) y = block.apply(y, choice, t);
+    for (const { block, choice } of this.path(decodeNdsArch(this.resolved, idx))) y = block.apply(y, choice, t);
     return this.fc.apply(globalAvgPool(y));
   }
 
-  variablesForArch(arch: ArchInput): tf.Variable[] {
-    const a = this.decode(arch);
-    this.build();
+  protected pathModules(idx: readonly number[]): Module[] {
     const mods: Module[] = [this.stem.conv, this.stem.bn];
-    for (const { block, choice } of this.path(a)) mods.push(...block.modulesFor(choice));
+    for (const { block, choice } of this.path(decodeNdsArch(this.resolved, idx))) mods.push(...block.modulesFor(choice));
     mods.push(this.fc);
-    return mods.flatMap((m) => m.trainableVariables());
+    return mods;
   }
 }

@@ -9,7 +9,7 @@ import { globalAvgPool } from '../../nn/pooling';
 import { dropout } from '../../nn/activations';
 import { convFlops, convOutputSize, convParams, linearFlops, linearParams } from '../../nn/conv-cost';
 import { SPOS_CHOICES, SposBlock } from './spos-blocks';
-import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
+import type { ArchCost, ArchInput } from '../supernet';
 import { SupernetBase } from '../supernet-base';
 
 /** Options of the SPOS ShuffleNetV2 supernet. Defaults = the paper's full size (ImageNet). */
@@ -102,6 +102,8 @@ export class SposSupernet extends SupernetBase {
   private readonly lastSize: number;
   private readonly last: { conv: Conv2d; bn: BatchNorm };
   private readonly fc: Linear;
+  /** Additive cost model (analytic, computed once). */
+  private readonly model: CostModel;
 
   /** Builds the module tree (no weights yet). Throws ConfigError for bad options. */
   constructor(options: SposOptions = {}, name = 'spos') {
@@ -135,6 +137,7 @@ export class SposSupernet extends SupernetBase {
       bn: this.add(new BatchNorm('conv_last.bn', { channels: r.lastChannels, affine: false })),
     };
     this.fc = this.add(new Linear('classifier', { inFeatures: r.lastChannels, outFeatures: r.numClasses, bias: false, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
+    this.model = { base: this.baseCost(), perChoice: this.perChoiceCost() };
   }
 
   /** Number of choice layers (sum of stage repeats). */
@@ -158,7 +161,8 @@ export class SposSupernet extends SupernetBase {
     };
   }
 
-  costModel(): CostModel {
+  /** Cost of each candidate of each layer at the layer's input size. */
+  private perChoiceCost(): CostModel['perChoice'] {
     const perChoice: CostModel['perChoice'] = {};
     this.layers.forEach((cands, i) => {
       const size = this.layerInputSize[i] as number;
@@ -169,38 +173,43 @@ export class SposSupernet extends SupernetBase {
       });
       perChoice[`LayerChoice${i + 1}`] = entry;
     });
-    return { base: this.baseCost(), perChoice };
+    return perChoice;
   }
 
+  costModel(): CostModel {
+    return structuredClone(this.model);
+  }
+
+  /**
+   * Counted from the blocks of the path itself (not from the cost model), so the test that the
+   * model agrees with the supernet's own count compares two computations.
+   */
   cost(arch: ArchInput): ArchCost {
-    const idx = this.parseArch(arch);
     const total = this.baseCost();
-    idx.forEach((c, i) => {
+    this.parseArch(arch).forEach((c, i) => {
       const size = this.layerInputSize[i] as number;
-      const b = (this.layers[i] as SposBlock[])[c] as SposBlock;
-      const k = b.cost(size, size);
+      const k = this.block(i, c).cost(size, size);
       total.flops += k.flops;
       total.params += k.params;
     });
     return total;
   }
 
-  forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
-    const idx = this.parseArch(arch);
-    this.build();
-    const t = options.training;
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean): tf.Tensor2D {
     let y = tf.relu(this.stem.bn.apply(this.stem.conv.apply(x), t));
     idx.forEach((c, i) => {
-      y = ((this.layers[i] as SposBlock[])[c] as SposBlock).apply(y, t);
+      y = this.block(i, c).apply(y, t);
     });
     y = tf.relu(this.last.bn.apply(this.last.conv.apply(y), t));
     return this.fc.apply(dropout(globalAvgPool(y), this.resolved.dropout, t));
   }
 
-  variablesForArch(arch: ArchInput): tf.Variable[] {
-    const idx = this.parseArch(arch);
-    this.build();
-    const mods: Module[] = [this.stem.conv, this.stem.bn, ...idx.map((c, i) => (this.layers[i] as SposBlock[])[c] as SposBlock), this.last.conv, this.last.bn, this.fc];
-    return mods.flatMap((m) => m.trainableVariables());
+  protected pathModules(idx: readonly number[]): Module[] {
+    return [this.stem.conv, this.stem.bn, ...idx.map((c, i) => this.block(i, c)), this.last.conv, this.last.bn, this.fc];
+  }
+
+  /** Candidate `c` of choice layer `i`. */
+  private block(i: number, c: number): SposBlock {
+    return (this.layers[i] as SposBlock[])[c] as SposBlock;
   }
 }

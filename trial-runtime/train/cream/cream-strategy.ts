@@ -10,7 +10,7 @@ import { boardSnapshot, writeBoardFile } from './board-file';
 import { resolveCreamStrategyOptions, type CreamStrategyOptions } from './cream-options';
 import { opProbabilities, samplePathWith } from './cream-sampling';
 import { decodeCreamState, encodeCreamState } from './cream-state';
-import { creamLoss, detached, softTargetCrossEntropy, softmaxRows } from './distill-loss';
+import { creamLoss, detached, firstRows, softTargetCrossEntropy, softmaxRows } from './distill-loss';
 import { MetaMatchingNetwork, type TeacherChoice } from './meta-matching';
 import { admit, type BoardItem } from './prioritized-board';
 
@@ -131,8 +131,9 @@ export class CreamStrategy implements TrainingStrategy {
     // The teacher runs in training mode (Cream: model.train() under no_grad); its logits are
     // copied off the tape, so no gradient reaches the weights it shares with the student.
     const tLogits = detached(this.net.forward(args.xs, teacher.arch, { training: true }));
-    this.pendingPSlice = softmaxRows(tLogits, this.options.slice);
-    const kd = softTargetCrossEntropy(args.logits, tf.softmax(tLogits));
+    const tProbs = tf.softmax(tLogits);
+    this.pendingPSlice = firstRows(tProbs, this.options.slice);
+    const kd = softTargetCrossEntropy(args.logits, tProbs);
     return creamLoss(kd, ce, teacher.rho);
   }
 

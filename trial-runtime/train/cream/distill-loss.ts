@@ -26,3 +26,8 @@ export function detached<T extends tf.Tensor>(t: T): T {
 export function softmaxRows(logits: tf.Tensor2D, rows: number): Float32Array {
   return tf.tidy(() => tf.softmax(tf.slice(logits, [0, 0], [Math.min(rows, logits.shape[0]), -1])).dataSync() as Float32Array);
 }
+
+/** The first `rows` rows of `t`, downloaded (board soft labels from probabilities already computed). Synchronous. */
+export function firstRows(t: tf.Tensor2D, rows: number): Float32Array {
+  return tf.tidy(() => tf.slice(t, [0, 0], [Math.min(rows, t.shape[0]), -1]).dataSync() as Float32Array);
+}

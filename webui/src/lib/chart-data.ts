@@ -2,7 +2,7 @@ import type { SearchSpace, TrialRecord } from '../api/types';
 import type { ChartColumns } from '../../../daemon/api/chart-columns';
 import { defaultMetric } from './metrics';
 import { formatParameter, valueText } from './format';
-import { paretoFront, type CostPoint } from './pareto';
+import { paretoFront } from '../../../daemon/manager/pareto-front';
 import type { PcAxis } from '../components/parallel-coords';
 
 /** Final metric per trial (x = trial number) with the best-so-far line, from the charts endpoint. Pure. */
@@ -22,24 +22,25 @@ export function costKeys(cols: ChartColumns): string[] {
 
 /**
  * Metric against cost column `key` (dict-metric key, or the cost model's flops/params computed by
- * the daemon), sorted by cost, with a second series holding only the Pareto front. Pure.
+ * the daemon), sorted by cost, with a second series holding only the Pareto front (the daemon's
+ * paretoFront, the same front GET /experiments/:id/pareto answers). Pure.
  */
 export function costScatter(cols: ChartColumns, key: string, maximize: boolean) {
-  const pts: CostPoint[] = [];
+  const pts: Array<{ x: number; y: number; id: string }> = [];
   const c = cols.costs[key] ?? [];
   for (let i = 0; i < cols.final.length; i++) {
     const m = cols.final[i];
     const x = c[i];
-    if (m !== null && x !== null && x !== undefined) pts.push({ cost: x, metric: m, id: cols.id[i] });
+    if (m !== null && x !== null && x !== undefined) pts.push({ x, y: m, id: cols.id[i] });
   }
-  pts.sort((a, b) => a.cost - b.cost);
-  const front = new Set(paretoFront(pts, maximize).map((p) => p.id));
+  pts.sort((a, b) => a.x - b.x);
+  const onFront = new Set(paretoFront(pts, maximize ? 'maximize' : 'minimize'));
   return {
     points: pts,
-    x: pts.map((p) => p.cost),
-    y: pts.map((p) => p.metric),
-    front: pts.map((p) => (front.has(p.id) ? p.metric : null)),
-    frontSize: front.size,
+    x: pts.map((p) => p.x),
+    y: pts.map((p) => p.y),
+    front: pts.map((p, i) => (onFront.has(i) ? p.y : null)),
+    frontSize: onFront.size,
   };
 }
 

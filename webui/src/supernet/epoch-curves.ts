@@ -43,11 +43,6 @@ export function epochCurves(trialId: string, metrics: readonly MetricRecord[]): 
   return out;
 }
 
-/** Whether metrics look like supernet training (an intermediate dict with train_loss). Pure. */
-export function hasEpochMetrics(metrics: readonly MetricRecord[]): boolean {
-  return metrics.some((m) => m.kind === 'intermediate' && typeof m.value === 'object' && typeof m.value.train_loss === 'number');
-}
-
 /**
  * Several trials' curves on one shared x axis (the union of their epochs, sorted), one y array
  * per (trial, quantity) with null where a trial has no value. Pure.

@@ -3,6 +3,7 @@ import type { BoardSnapshot, CheckpointEntry, CheckpointList } from '../api/type
 import { ApiError } from '../api/api-error';
 import { useServices } from '../app-context';
 import { useExperiment } from '../live/experiment-context';
+import { sortCheckpoints } from '../../../daemon/watch/parse-checkpoint';
 
 /** Checkpoints and Cream board of the viewed experiment, kept live. */
 export interface CheckpointsState {
@@ -12,11 +13,9 @@ export interface CheckpointsState {
   error?: string;
 }
 
-/** `list` with `entry` added or replaced (by folder name), sorted by epoch. Pure. */
+/** `list` with `entry` added or replaced (by folder name), in the daemon's order (epoch, then name). Pure. */
 export function mergeCheckpoint(list: readonly CheckpointEntry[], entry: CheckpointEntry): CheckpointEntry[] {
-  const out = list.filter((c) => c.name !== entry.name);
-  out.push(entry);
-  return out.sort((a, b) => a.epoch - b.epoch || a.name.localeCompare(b.name));
+  return sortCheckpoints([...list.filter((c) => c.name !== entry.name), entry]);
 }
 
 /**

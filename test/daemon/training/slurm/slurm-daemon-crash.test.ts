@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrialRecord } from '../../../../daemon/store/types';
 import { PYTHON_CLIENT_DIR } from '../local/recording-listener';
-import { api, killDaemon, startDaemon, until, type DaemonProcess } from './daemon-process';
+import { api, killDaemon, startDaemon, until, type DaemonProcess } from '../../server/daemon-process';
 import { cancelJobs, jobsKnownToSlurm, queuedJobs, queuedStates, requireSlurm } from './slurm-test-kit';
 
 const available = requireSlurm();

@@ -1,12 +1,12 @@
 /**
  * Test helpers that run the real background daemon (`dist/daemon/server/main.js`) as a child
- * process and talk to it over REST, for the Slurm crash/resume test.
+ * process and talk to it over REST, for the crash/resume tests (local and Slurm).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { withTimeout } from '../local/recording-listener';
+import { withTimeout } from '../training/local/recording-listener';
 
-const MAIN = join(__dirname, '..', '..', '..', '..', 'daemon', 'server', 'main.js');
+const MAIN = join(__dirname, '..', '..', '..', 'daemon', 'server', 'main.js');
 
 /** A running daemon: its process and the port it serves on. */
 export interface DaemonProcess {
