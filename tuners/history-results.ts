@@ -22,7 +22,19 @@ export function scoredTrials(history: readonly TrialView[], mode: OptimizeMode):
 
 /** The k fittest, best first; ties broken by the earlier sequence so the order is deterministic. */
 export function topK<T extends ScoredTrial>(scored: readonly T[], k: number): T[] {
-  return [...scored].sort((a, b) => b.fitness - a.fitness || a.trial.sequence - b.trial.sequence).slice(0, k);
+  // One pass keeping the k best in order (O(n·k) for the small k tuners use) instead of sorting
+  // the whole history on every proposal.
+  const better = (a: T, b: T): boolean => a.fitness > b.fitness || (a.fitness === b.fitness && a.trial.sequence < b.trial.sequence);
+  const best: T[] = [];
+  if (k <= 0) return best;
+  for (const s of scored) {
+    if (best.length === k && !better(s, best[k - 1] as T)) continue;
+    let i = best.length === k ? k - 1 : best.length;
+    while (i > 0 && better(s, best[i - 1] as T)) i--;
+    best.splice(i, 0, s);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }
 
 /** True for a trial that has not reached a final state yet. */

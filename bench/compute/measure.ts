@@ -1,8 +1,8 @@
 /**
- * Timing helpers for the compute benchmark: ms per step of forward and training passes, and
- * per-kernel time of one training step from tf.profile.
+ * Timing helpers for the compute benchmark: ms per step of forward, inference and training passes,
+ * per-kernel time of one step from tf.profile, and GFLOP/s of single kernels.
  */
-import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../../trial-runtime/compute/tf-core';
 import { crossEntropy, type BenchNet } from './nets';
 
@@ -12,6 +12,13 @@ export interface Batch {
   y: Tensor1D;
 }
 
+/**
+ * What one timed step does: `forward` = training-mode forward without gradients (BN with batch
+ * statistics), `infer` = inference forward (running statistics, fused kernels where the net has
+ * them), `infer-plain` = inference without fused kernels, `train` = one SGD step.
+ */
+export type BenchMode = 'forward' | 'infer' | 'infer-plain' | 'train';
+
 /** Makes a batch of `n` 32x32x3 images with values in [0, 1) and labels in [0, 10). */
 export function makeBatch(tf: TfCore, n: number): Batch {
   const xs = new Float32Array(n * 32 * 32 * 3);
@@ -20,36 +27,36 @@ export function makeBatch(tf: TfCore, n: number): Batch {
   return { x: tf.tensor4d(xs, [n, 32, 32, 3]), y: tf.tensor1d(ys, 'float32') };
 }
 
-/** Median ms of `steps` forward passes (after one warm-up), reading the logits back each time. */
-export function timeForward(tf: TfCore, net: BenchNet, batch: Batch, steps: number): number {
-  const once = (): void => {
-    const out = tf.tidy(() => net.forward(batch.x));
+/** One step of `mode` (reads the output back, disposes what it made) and a dispose for its optimizer. */
+export function makeStep(tf: TfCore, net: BenchNet, batch: Batch, mode: BenchMode): { step: () => void; dispose: () => void } {
+  if (mode === 'train') {
+    const opt = tf.train.sgd(0.01);
+    const step = (): void => {
+      const loss = opt.minimize(() => crossEntropy(tf, net.forward(batch.x), batch.y), true, net.variables);
+      loss?.dataSync();
+      loss?.dispose();
+    };
+    return { step, dispose: () => opt.dispose() };
+  }
+  const fwd = mode === 'forward' ? net.forward : mode === 'infer' ? (net.infer ?? net.forward) : (net.inferPlain ?? net.infer ?? net.forward);
+  const step = (): void => {
+    const out = tf.tidy(() => fwd(batch.x));
     out.dataSync();
     out.dispose();
   };
-  return medianMs(once, steps);
+  return { step, dispose: () => undefined };
 }
 
-/** One SGD training step (forward, backward, update) that reads the loss back; dispose the optimizer after. */
-function sgdStep(tf: TfCore, net: BenchNet, batch: Batch): { step: () => void; dispose: () => void } {
-  const opt = tf.train.sgd(0.01);
-  const step = (): void => {
-    const loss = opt.minimize(() => crossEntropy(tf, net.forward(batch.x), batch.y), true, net.variables);
-    loss?.dataSync();
-    loss?.dispose();
-  };
-  return { step, dispose: () => opt.dispose() };
-}
-
-/** Median ms of `steps` SGD training steps (forward, backward, update), reading the loss back. */
-export function timeTrain(tf: TfCore, net: BenchNet, batch: Batch, steps: number): number {
-  const { step, dispose } = sgdStep(tf, net, batch);
+/** Median ms of `steps` steps of `mode` after one warm-up step. */
+export function timeMode(tf: TfCore, net: BenchNet, batch: Batch, mode: BenchMode, steps: number): number {
+  const { step, dispose } = makeStep(tf, net, batch, mode);
   const ms = medianMs(step, steps);
   dispose();
   return ms;
 }
 
-function medianMs(fn: () => void, steps: number): number {
+/** Median ms of `steps` calls of `fn`, after one warm-up call. */
+export function medianMs(fn: () => void, steps: number): number {
   fn();
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -61,7 +68,7 @@ function medianMs(fn: () => void, steps: number): number {
   return times[Math.floor(times.length / 2)] as number;
 }
 
-/** One kernel's share of a profiled training step. */
+/** One kernel's share of a profiled step. */
 export interface KernelTime {
   kernel: string;
   calls: number;
@@ -69,11 +76,11 @@ export interface KernelTime {
 }
 
 /**
- * Profiles one training step and sums kernel time by kernel name, largest first. Times of nasctl's
+ * Profiles one step of `mode` and sums kernel time by kernel name, largest first. Times of nasctl's
  * composite kernels include the kernels they run inside (those are listed too).
  */
-export async function profileTrainStep(tf: TfCore, net: BenchNet, batch: Batch): Promise<KernelTime[]> {
-  const { step, dispose } = sgdStep(tf, net, batch);
+export async function profileStep(tf: TfCore, net: BenchNet, batch: Batch, mode: BenchMode): Promise<KernelTime[]> {
+  const { step, dispose } = makeStep(tf, net, batch, mode);
   step();
   const info = await tf.profile(step);
   dispose();
@@ -85,4 +92,39 @@ export async function profileTrainStep(tf: TfCore, net: BenchNet, batch: Batch):
     byName.set(k.name, entry);
   }
   return [...byName.values()].sort((a, b) => b.ms - a.ms);
+}
+
+/** A single-kernel shape timed on both sides (reference.py `kernels` mirrors these names). */
+export interface KernelShape {
+  name: string;
+  /** Floating-point operations of one call (2 per multiply-add). */
+  flop: number;
+  /** Builds the inputs and returns a call that runs the kernel once (call inside tidy). */
+  make(tf: TfCore): { inputs: Tensor[]; run: () => Tensor };
+}
+
+const rand = (tf: TfCore, shape: number[]): Tensor => tf.randomUniform(shape, -1, 1, 'float32', 7);
+
+/** The kernel shapes of the GFLOP/s table: a big matMul and convs of the two bench nets. */
+export const KERNEL_SHAPES: readonly KernelShape[] = [
+  { name: 'matmul 1024^3', flop: 2 * 1024 ** 3, make: (tf) => { const a = rand(tf, [1024, 1024]); const b = rand(tf, [1024, 1024]); return { inputs: [a, b], run: () => tf.matMul(a as never, b as never) }; } },
+  { name: 'conv3x3 64x16x16x32->64', flop: 2 * 64 * 16 * 16 * 64 * 9 * 32, make: (tf) => { const x = rand(tf, [64, 16, 16, 32]); const w = rand(tf, [3, 3, 32, 64]); return { inputs: [x, w], run: () => tf.conv2d(x as Tensor4D, w as Tensor4D, 1, 'same') }; } },
+  { name: 'conv1x1 64x8x8x64->64', flop: 2 * 64 * 8 * 8 * 64 * 64, make: (tf) => { const x = rand(tf, [64, 8, 8, 64]); const w = rand(tf, [1, 1, 64, 64]); return { inputs: [x, w], run: () => tf.conv2d(x as Tensor4D, w as Tensor4D, 1, 'valid') }; } },
+  { name: 'dw7x7 64x8x8x32', flop: 2 * 64 * 8 * 8 * 32 * 49, make: (tf) => { const x = rand(tf, [64, 8, 8, 32]); const w = rand(tf, [7, 7, 32, 1]); return { inputs: [x, w], run: () => tf.depthwiseConv2d(x as Tensor4D, w as Tensor4D, 1, 'same') }; } },
+];
+
+/** Median ms of one call of each kernel shape (the result read back each time). */
+export function timeKernels(tf: TfCore, steps: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const k of KERNEL_SHAPES) {
+    const { inputs, run } = k.make(tf);
+    const ms = medianMs(() => {
+      const y = tf.tidy(run);
+      y.dataSync();
+      y.dispose();
+    }, steps);
+    tf.dispose(inputs);
+    out.set(k.name, ms);
+  }
+  return out;
 }

@@ -13,11 +13,18 @@
 import type { Scalar, Tensor1D, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../../trial-runtime/compute/tf-core';
 
-/** A network: its trainable variables and a forward pass (call inside tidy). */
+/** A network: its trainable variables and forward passes (call inside tidy). */
 export interface BenchNet {
   name: string;
   variables: Variable[];
+  /** The training-mode forward (BN with batch statistics): what the training step differentiates. */
   forward(x: Tensor4D): Tensor2D;
+  /** Inference forward (BN with running statistics, fused kernels where the net has them); default `forward`. */
+  infer?(x: Tensor4D): Tensor2D;
+  /** Inference forward without fused kernels, to show what fusing gains (when `infer` fuses). */
+  inferPlain?(x: Tensor4D): Tensor2D;
+  /** Frees everything the net holds; default: dispose `variables`. */
+  dispose?(): void;
 }
 
 /** Deterministic pseudo-random init (LCG + Box-Muller) so runs are comparable; scale 1/sqrt(fan_in). */
@@ -66,6 +73,7 @@ export function buildConv4(tf: TfCore): BenchNet {
   const w = [p.conv(3, 3, 32), p.conv(3, 32, 32), p.conv(3, 32, 64), p.conv(3, 64, 64)];
   const fc = p.dense(64, 10);
   const strides = [1, 2, 1, 2];
+  const head = (h: Tensor4D): Tensor2D => tf.matMul(tf.mean(h, [1, 2]) as Tensor2D, fc as Tensor2D);
   return {
     name: 'conv4',
     variables: p.variables,
@@ -74,7 +82,22 @@ export function buildConv4(tf: TfCore): BenchNet {
       w.forEach((wi, i) => {
         h = tf.relu(tf.conv2d(h, wi as Tensor4D, strides[i] as number, 'same'));
       });
-      return tf.matMul(tf.mean(h, [1, 2]) as Tensor2D, fc as Tensor2D);
+      return head(h);
+    },
+    // ReLU fused into the conv kernel: one pass over each activation instead of two.
+    infer: (x) => {
+      let h = x;
+      w.forEach((wi, i) => {
+        h = tf.fused.conv2d({ x: h, filter: wi as Tensor4D, strides: strides[i] as number, pad: 'same', activation: 'relu' });
+      });
+      return head(h);
+    },
+    inferPlain: (x) => {
+      let h = x;
+      w.forEach((wi, i) => {
+        h = tf.relu(tf.conv2d(h, wi as Tensor4D, strides[i] as number, 'same'));
+      });
+      return head(h);
     },
   };
 }

@@ -1,6 +1,11 @@
 """PyTorch reference for bench/compute (CPU, 1 thread). Mirrors nets.ts op for op in NCHW.
 
-Usage: reference.py NET MODE STEPS   (NET: conv4|spos, MODE: forward|train) -> prints JSON {"ms": median}
+Usage: reference.py NET MODE STEPS [--sync]   -> prints JSON {"ms": median}
+  NET: conv4 | spos | spos-sn (same net as spos)
+  MODE: forward (no grad, BN with batch statistics) | eval (no grad, BN with running statistics,
+        PyTorch eager: conv and BN separate, as users run it) | train (one SGD step)
+  --sync: after the warm-up print "ready" and wait for a line on stdin (run-bench --parallel)
+Usage: reference.py kernels STEPS   -> JSON {"ms": {kernel name: median ms}} (measure.ts KERNEL_SHAPES)
 Needs Debian's python3-torch (apt-get install -y python3-torch).
 """
 import json, sys, time
@@ -19,8 +24,18 @@ def dw_w(k, c):
     return (torch.randn(c, 1, k, k) / k).requires_grad_()
 
 
+EVAL = False
+_stats = {}
+
+
 def bn(x):
-    return F.batch_norm(x, None, None, training=True, eps=1e-5)
+    if not EVAL:
+        return F.batch_norm(x, None, None, training=True, eps=1e-5)
+    c = x.shape[1]
+    if c not in _stats:
+        _stats[c] = (torch.zeros(c), torch.ones(c))
+    mean, var = _stats[c]
+    return F.batch_norm(x, mean, var, training=False, eps=1e-5)
 
 
 def conv4():
@@ -88,15 +103,48 @@ def spos(choices=(0, 1, 2, 3, 2, 1)):
     return params, fwd
 
 
+def median_ms(once, steps):
+    once()
+    times = []
+    for _ in range(steps):
+        t = time.perf_counter()
+        once()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def kernels(steps):
+    torch.manual_seed(7)
+    r = lambda *s: torch.rand(*s) * 2 - 1
+    a, b = r(1024, 1024), r(1024, 1024)
+    x3, w3 = r(64, 32, 16, 16), r(64, 32, 3, 3)
+    x1, w1 = r(64, 64, 8, 8), r(64, 64, 1, 1)
+    xd, wd = r(64, 32, 8, 8), r(32, 1, 7, 7)
+    shapes = {
+        'matmul 1024^3': lambda: a @ b,
+        'conv3x3 64x16x16x32->64': lambda: F.conv2d(x3, w3, padding=1),
+        'conv1x1 64x8x8x64->64': lambda: F.conv2d(x1, w1),
+        'dw7x7 64x8x8x32': lambda: F.conv2d(xd, wd, padding=3, groups=32),
+    }
+    with torch.no_grad():
+        ms = {name: median_ms(lambda f=f: f().sum().item(), steps) for name, f in shapes.items()}
+    print(json.dumps({'ms': ms, 'torch': torch.__version__, 'threads': torch.get_num_threads()}))
+
+
 def main():
+    global EVAL
+    if sys.argv[1] == 'kernels':
+        return kernels(int(sys.argv[2]))
     net, mode, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    EVAL = mode == 'eval'
     params, fwd = conv4() if net == 'conv4' else spos()
     x = torch.rand(64, 3, 32, 32)
     y = torch.arange(64) % 10
     opt = torch.optim.SGD(params, lr=0.01)
 
     def once():
-        if mode == 'forward':
+        if mode in ('forward', 'eval'):
             with torch.no_grad():
                 fwd(x).sum().item()
         else:
@@ -106,13 +154,11 @@ def main():
             opt.step()
             loss.item()
     once()
-    times = []
-    for _ in range(steps):
-        t = time.perf_counter()
-        once()
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    print(json.dumps({'ms': times[len(times) // 2], 'torch': torch.__version__, 'threads': torch.get_num_threads()}))
+    if '--sync' in sys.argv:
+        print('ready', flush=True)
+        sys.stdin.readline()
+    ms = median_ms(once, steps)
+    print(json.dumps({'ms': ms, 'torch': torch.__version__, 'threads': torch.get_num_threads()}))
 
 
 if __name__ == '__main__':

@@ -2,10 +2,13 @@
  * bench/dispatch: trial dispatch throughput of the real daemon core (experiment manager, SQLite
  * store, local training service, fd-3 protocol), beside bare ceilings measured in the same run.
  *
- *   node dist/bench/dispatch/dispatch.js [--reuse-trials 10000] [--spawn-trials 2000] [--concurrency 2] [--sleep-trials 20]
+ *   node dist/bench/dispatch/dispatch.js [--reuse-trials 10000] [--spawn-trials 2000] [--concurrency 2] [--sleep-trials 20] [--ballast-mb 500]
  *
- * Prints one table and a JSON line with every figure.
+ * Prints one table and a JSON line with every figure. Spawn mode runs twice: as is, and with the
+ * bench process (the daemon) holding `--ballast-mb` of touched memory, which is what makes a
+ * fork from the daemon slow. NASCTL_SPAWNER=0 in the environment measures direct spawns.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +29,8 @@ interface Figure {
   daemonCpuMsPerTrial?: number;
   /** CPU time of the event-loop thread alone (the daemon's bottleneck), per trial. */
   eventLoopCpuMsPerTrial?: number;
+  /** CPU time of the spawner process (it forks the trials, on another core), per trial. */
+  spawnerCpuMsPerTrial?: number;
 }
 
 /** CPU time (ms) of this process's main thread, from /proc (Linux); undefined elsewhere. */
@@ -37,6 +42,28 @@ function mainThreadCpuMs(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU time (ms) of our live spawner processes (children running spawner-main.js), from /proc (Linux). */
+function spawnerCpuMs(): number {
+  let total = 0;
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter((pid) => pid !== '');
+  } catch {
+    return 0;
+  }
+  for (const pid of children) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawner-main')) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
 }
 
 /** Experiment homes, deleted only after every scenario ran: deleting 10,000 trial folders makes
@@ -59,10 +86,13 @@ async function runExperiment(name: string, trials: number, concurrency: number, 
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
     const loop1 = mainThreadCpuMs();
+    // The spawner starts with the experiment's first trial and ends at shutdown: read it before.
+    const spawnerMs = spawnerCpuMs();
     const counts = manager.getExperiment(id).trialCounts;
     if (rec.status !== 'DONE' || counts.SUCCEEDED !== trials) throw new Error(`${name}: experiment ended ${rec.status} with ${JSON.stringify(counts)}`);
     const figure: Figure = { name, trials, seconds, trialsPerSecond: trials / seconds, daemonCpuMsPerTrial: (cpu.user + cpu.system) / 1000 / trials };
     if (loop0 !== undefined && loop1 !== undefined) figure.eventLoopCpuMsPerTrial = (loop1 - loop0) / trials;
+    if (spawnerMs > 0) figure.spawnerCpuMsPerTrial = spawnerMs / trials;
     return figure;
   } finally {
     await manager.shutdown();
@@ -76,8 +106,10 @@ async function main(): Promise<void> {
       'spawn-trials': { type: 'string', default: '2000' },
       'sleep-trials': { type: 'string', default: '20' },
       concurrency: { type: 'string', default: '2' },
+      'ballast-mb': { type: 'string', default: '500' },
     },
   });
+  const ballastMb = Number(values['ballast-mb']);
   const reuseTrials = Number(values['reuse-trials']);
   const spawnTrials = Number(values['spawn-trials']);
   const sleepTrials = Number(values['sleep-trials']);
@@ -98,22 +130,38 @@ async function main(): Promise<void> {
     const sleep = await runExperiment('nasctl spawn, 1-second trials', sleepTrials, concurrency, `sleep 1; ${shTrial}`, false);
     const ideal = Math.ceil(sleepTrials / concurrency) * 1.0;
     figures.push(sleep);
+    if (ballastMb > 0) {
+      const ballast = touchedBallast(ballastMb);
+      const rssMb = Math.round(process.memoryUsage().rss / 1e6);
+      figures.push(await runExperiment(`nasctl spawn mode, daemon holding ${ballastMb} MB (RSS ${rssMb} MB)`, spawnTrials, concurrency, shTrial, false));
+      ballast.length = 0;
+    }
     printTable(figures, { efficiency1s: ideal / sleep.seconds, ideal1s: ideal });
   } finally {
     rmSync(work, { recursive: true, force: true });
     for (const h of homes) rmSync(h, { recursive: true, force: true });
+    // Let the kernel write back this run's thousands of deleted folders now, not during the next run.
+    execFileSync('sync');
   }
+}
+
+/** `mb` MiB of buffers with every page written, so they count in the resident set. */
+function touchedBallast(mb: number): Buffer[] {
+  const buffers: Buffer[] = [];
+  for (let i = 0; i < mb; i++) buffers.push(Buffer.alloc(1 << 20, (i % 255) + 1));
+  return buffers;
 }
 
 function printTable(figures: Figure[], extra: { efficiency1s: number; ideal1s: number }): void {
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`${pad('scenario', 44)} ${pad('trials', 7)} ${pad('seconds', 8)} ${pad('trials/s', 9)} ${pad('daemon CPU ms/trial', 20)} event-loop CPU ms/trial`);
+  console.log(`${pad('scenario', 44)} ${pad('trials', 7)} ${pad('seconds', 8)} ${pad('trials/s', 9)} ${pad('daemon CPU ms/trial', 20)} ${pad('event-loop CPU ms/trial', 24)} spawner CPU ms/trial`);
   for (const f of figures) {
-    console.log(`${pad(f.name, 44)} ${pad(String(f.trials), 7)} ${pad(f.seconds.toFixed(2), 8)} ${pad(f.trialsPerSecond.toFixed(0), 9)} ${pad(f.daemonCpuMsPerTrial?.toFixed(3) ?? '-', 20)} ${f.eventLoopCpuMsPerTrial?.toFixed(3) ?? '-'}`);
+    console.log(`${pad(f.name, 44)} ${pad(String(f.trials), 7)} ${pad(f.seconds.toFixed(2), 8)} ${pad(f.trialsPerSecond.toFixed(0), 9)} ${pad(f.daemonCpuMsPerTrial?.toFixed(3) ?? '-', 20)} ${pad(f.eventLoopCpuMsPerTrial?.toFixed(3) ?? '-', 24)} ${f.spawnerCpuMsPerTrial?.toFixed(3) ?? '-'}`);
   }
   const reuse = figures[1]!.trialsPerSecond / figures[0]!.trialsPerSecond;
   const spawn = figures[3]!.trialsPerSecond / figures[2]!.trialsPerSecond;
-  console.log(`reuse mode: ${(reuse * 100).toFixed(0)}% of the bare ceiling; spawn mode: ${(spawn * 100).toFixed(0)}% of the bare ceiling`);
+  const launcher = process.env['NASCTL_SPAWNER'] === '0' ? 'direct spawns from the daemon (NASCTL_SPAWNER=0)' : 'the spawner process';
+  console.log(`reuse mode: ${(reuse * 100).toFixed(0)}% of the bare ceiling; spawn mode: ${(spawn * 100).toFixed(0)}% of the bare ceiling; processes started by ${launcher}`);
   console.log(`1-second trials: efficiency ${(extra.efficiency1s * 100).toFixed(1)}% (ideal ${extra.ideal1s.toFixed(1)} s)`);
   console.log(JSON.stringify({ figures, reuseVsCeiling: reuse, spawnVsCeiling: spawn, efficiency1s: extra.efficiency1s }));
 }

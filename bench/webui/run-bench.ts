@@ -141,6 +141,8 @@ async function main(): Promise<void> {
           ['sort by status', () => page.locator('.vhead [data-col="status"]').click()],
           ['filter status FAILED', () => page.locator('[data-testid="filter-FAILED"]').click()],
           ['clear status filter', () => page.locator('[data-testid="filter-FAILED"]').click()],
+          ['sort by a choice (layer3)', () => page.locator('.vhead [data-col="p:layer3"]').click()],
+          ['sort by a choice (reverse)', () => page.locator('.vhead [data-col="p:layer3"]').click()],
           ['scroll to row 50,000', () => page.locator('[data-testid="trials-table"]').evaluate((e) => { (e as unknown as { scrollTop: number }).scrollTop = 50_000 * 32; })],
         ];
         const rts: number[] = [];

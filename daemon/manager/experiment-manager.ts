@@ -305,11 +305,7 @@ export class ExperimentManager implements ExperimentService {
   }
 
   private makeTuner(config: ExperimentConfig): Tuner {
-    const wanted = config.tuner.name.toLowerCase();
-    const factory = this.opts.tuners.find((f) => f.name.toLowerCase() === wanted);
-    if (!factory) {
-      throw new ConfigError('/tuner/name', `unknown tuner '${config.tuner.name}'; built-in tuners: ${this.opts.tuners.map((f) => f.name).join(', ')}`);
-    }
+    const factory = findFactory(this.opts.tuners, config.tuner.name, '/tuner/name', 'tuner');
     try {
       return factory.create({ searchSpace: config.searchSpace, classArgs: config.tuner.classArgs ?? {}, cost: config.searchSpaceCost });
     } catch (e) {
@@ -321,11 +317,7 @@ export class ExperimentManager implements ExperimentService {
   /** The config's assessor, or undefined when it names none. Throws ConfigError like makeTuner. */
   private makeAssessor(config: ExperimentConfig): Assessor | undefined {
     if (config.assessor === undefined) return undefined;
-    const wanted = config.assessor.name.toLowerCase();
-    const factory = this.assessors.find((f) => f.name.toLowerCase() === wanted);
-    if (!factory) {
-      throw new ConfigError('/assessor/name', `unknown assessor '${config.assessor.name}'; built-in assessors: ${this.assessors.map((f) => f.name).join(', ')}`);
-    }
+    const factory = findFactory(this.assessors, config.assessor.name, '/assessor/name', 'assessor');
     try {
       return factory.create({ classArgs: config.assessor.classArgs ?? {} });
     } catch (e) {
@@ -364,4 +356,15 @@ export class ExperimentManager implements ExperimentService {
       dir: l.dir,
     };
   }
+}
+
+/**
+ * The factory called `name` (case-insensitive) among `factories`. Throws ConfigError at `path`
+ * naming the built-in ones when there is none.
+ */
+function findFactory<F extends { name: string }>(factories: readonly F[], name: string, path: string, kind: string): F {
+  const wanted = name.toLowerCase();
+  const factory = factories.find((f) => f.name.toLowerCase() === wanted);
+  if (!factory) throw new ConfigError(path, `unknown ${kind} '${name}'; built-in ${kind}s: ${factories.map((f) => f.name).join(', ')}`);
+  return factory;
 }

@@ -379,6 +379,11 @@ export class ExperimentRunner implements TrainingServiceListener {
     this.requestTick();
   }
 
+  /** A cluster service hands a trial to a job that outlives the daemon: commit what the store holds back first. */
+  flush(): void {
+    this.deps.store.flush();
+  }
+
   onPending(trialId: string, reason: string | undefined): void {
     // The trial is RUNNING from the daemon's point of view (submitted) but waits in a cluster queue.
     if (!this.running.has(trialId)) return;

@@ -28,6 +28,15 @@ function searchTextSql(p: string, id: string): string {
       ELSE ${p} -> j.fullkey END, char(10)) FROM json_each(${p}) AS j), ''))`;
 }
 
+/**
+ * SQL of a parameter's sort value for one row `j` of json_each over a trial's parameters (see
+ * parameterSortValue in trial-query.ts, which the in-memory store uses; both must agree): a
+ * choice's `_value` when it is not null, else the value itself — numbers as numbers, strings as
+ * text, booleans as 1 / 0, arrays and objects as their JSON text, null as NULL (no row is kept).
+ */
+const PARAM_SORT_VALUE_SQL = `CASE WHEN j.type = 'object' AND json_type(j.value, '$._value') IS NOT NULL
+      THEN j.value ->> '$._value' ELSE j.value END`;
+
 /** Every schema step, oldest first. Append new steps; never change released ones. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -114,10 +123,46 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 3,
+    nasctlVersion: '0.1.0',
+    description: 'trial_params: one row per (trial, parameter key) with its sort value, indexed for sorting by a choice, kept by a trigger; parameters are immutable',
+    // WITHOUT ROWID: the table is its own index on (key, value, sequence), so a page sorted by a
+    // choice is read in index order. `value` has no declared type (no affinity): numbers stay
+    // numbers and strings text, so SQLite orders them as json_extract's values (numbers first).
+    sql: `
+      CREATE TABLE trial_params (
+        key TEXT NOT NULL,
+        value NOT NULL,
+        sequence INTEGER NOT NULL REFERENCES trials (sequence),
+        PRIMARY KEY (key, value, sequence)
+      ) WITHOUT ROWID;
+      INSERT INTO trial_params (key, value, sequence)
+        SELECT j.key, ${PARAM_SORT_VALUE_SQL} AS v, t.sequence FROM trials AS t, json_each(t.parameters) AS j WHERE v IS NOT NULL;
+      CREATE TRIGGER trials_params_insert AFTER INSERT ON trials BEGIN
+        INSERT INTO trial_params (key, value, sequence)
+          SELECT j.key, ${PARAM_SORT_VALUE_SQL} AS v, NEW.sequence FROM json_each(NEW.parameters) AS j WHERE v IS NOT NULL;
+      END;
+      CREATE TRIGGER trials_parameters_immutable BEFORE UPDATE OF parameters ON trials
+        WHEN NEW.parameters IS NOT OLD.parameters BEGIN
+        SELECT RAISE(ABORT, 'trial parameters never change after insert (trial_search and trial_params index them); add a new trial instead');
+      END;
+    `,
+  },
 ];
 
 /** The schema version this code writes and reads. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The first schema with the trial_params sort index (migration 3); older ones sort by a parameter with json_extract. */
+export const PARAM_INDEX_SCHEMA_VERSION = 3;
+
+/**
+ * The oldest schema this code reads without migrating it (read-only opens: `view`, the daemon's
+ * listing of experiments that do not run). Anything from here up reads the same tables; a
+ * missing trial_params only makes sorting by a parameter slower.
+ */
+export const MIN_READABLE_SCHEMA_VERSION = 2;
 
 /** The nasctl release of the newest known schema. */
 export const SCHEMA_NASCTL_VERSION: string = MIGRATIONS[MIGRATIONS.length - 1]!.nasctlVersion;
@@ -142,7 +187,8 @@ export function applyMigrations(db: BetterSqlite3.Database): void {
 /**
  * Checks that a database's schema can be used by this code. Called by openSqliteStore before it
  * migrates or reads. Throws StoreError when the file was written by a newer nasctl (upgrade), is
- * a foreign SQLite database, or (read-only) is older than this code and cannot be migrated.
+ * a foreign SQLite database, or (read-only) is older than MIN_READABLE_SCHEMA_VERSION and cannot
+ * be migrated.
  */
 export function checkSchemaVersion(db: BetterSqlite3.Database, dbPath: string, readOnly: boolean): void {
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -161,7 +207,7 @@ export function checkSchemaVersion(db: BetterSqlite3.Database, dbPath: string, r
       'move it out of the experiment folder or point nasctl at the right folder',
     );
   }
-  if (readOnly && version < SCHEMA_VERSION) {
+  if (readOnly && version < MIN_READABLE_SCHEMA_VERSION) {
     throw new StoreError(
       `${dbPath} has schema version ${version}, older than this nasctl's ${SCHEMA_VERSION}, and was opened read-only; ` +
       'open it once for writing (e.g. `nasctl resume ID`) so it is upgraded, then view it again',

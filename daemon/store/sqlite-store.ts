@@ -10,14 +10,14 @@ import {
   type NewExperiment, type NewTrial, type TrialEvent, type TrialPage, type TrialPatch, type TrialQuery,
   type TrialRecord, type TrialStatus,
 } from './types';
-import { applyMigrations, checkSchemaVersion } from './migrations';
+import { applyMigrations, checkSchemaVersion, PARAM_INDEX_SCHEMA_VERSION } from './migrations';
 import { canonicalJson } from './canonical-json';
 import { checkMetricValue, metricDefault } from './metric-value';
 import { normalizeTrialQuery } from './trial-query';
 import { checkTransition, transitionTime } from './trial-transitions';
 import { translateSqliteError, type SqliteErrorContext } from './sqlite-errors';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements';
-import { trialListSql } from './sqlite-trial-list';
+import { listTrialRows } from './sqlite-trial-list';
 import {
   storedTrialDir, toEvent, toExperiment, toMetric, toRevision, toTrial, type ExperimentRow, type TrialRow,
 } from './sqlite-rows';
@@ -78,6 +78,8 @@ class SqliteStore implements ExperimentStore {
   private readonly s: SqliteStatements;
   private readonly baseDir: string;
   private readonly listCache = new Map<string, BetterSqlite3.Statement<unknown[], unknown>>();
+  /** Whether the schema has the trial_params sort index; read on the first listTrials. */
+  private paramIndex: boolean | undefined;
   private readonly txTransition: (id: string, from: TrialStatus, to: TrialStatus, patch: TrialPatch) => TrialRow | undefined;
   private readonly txCreateTrial: (t: NewTrial) => TrialRow;
   private readonly txAddMetric: (id: string, kind: MetricRecord['kind'], value: MetricValue, at: number) => MetricRecord;
@@ -218,9 +220,9 @@ class SqliteStore implements ExperimentStore {
   listTrials(q?: TrialQuery): TrialPage {
     const nq = normalizeTrialQuery(q);
     return this.guard(() => {
-      const sql = trialListSql(nq);
-      const rows = this.cached(sql.pageSql).all(...sql.params, nq.limit, nq.offset) as TrialRow[];
-      const total = this.cached(sql.countSql).pluck().get(...sql.params) as number;
+      // A read-only database of schema 2 has no trial_params (it sorts by a parameter with json_extract).
+      this.paramIndex ??= (this.db.pragma('user_version', { simple: true }) as number) >= PARAM_INDEX_SCHEMA_VERSION;
+      const { rows, total } = listTrialRows<TrialRow>(nq, (sql) => this.cached(sql), this.paramIndex);
       return { items: rows.map((r) => toTrial(r, this.baseDir)), total };
     });
   }

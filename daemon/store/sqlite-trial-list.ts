@@ -5,9 +5,27 @@ import type { NormalizedTrialQuery } from './trial-query';
 export interface TrialListSql {
   pageSql: string;
   countSql: string;
-  /** Bound to both queries; the page query also takes limit and offset after them. */
+  /** Bound to every query here; the page queries also take limit and offset after them. */
   params: Array<string | number>;
+  /**
+   * Only when sorting by a parameter (sortParam): `pageSql` then pages through the trials that
+   * have a value for the key, in the order of the trial_params index (migration 3); these two
+   * queries count them and page through the others (no value: sorted last, by sequence).
+   */
+  unvalued?: { valuedCountSql: string; pageSql: string };
 }
+
+/** The rows of one page and the total matches: what listTrialRows returns. */
+export interface TrialListRows<Row> {
+  rows: Row[];
+  total: number;
+}
+
+/** A prepared-statement source (the SQLite store's per-SQL-text cache). */
+export type PrepareListSql = (sql: string) => {
+  all(...params: Array<string | number>): unknown[];
+  pluck(): { get(...params: Array<string | number>): unknown };
+};
 
 const STATUS_RANK_SQL = `CASE status ${TRIAL_STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
@@ -30,8 +48,10 @@ const SORT_SQL: Record<TrialSortKey, { expr: string; nullable: boolean }> = {
  */
 function sortSql(q: NormalizedTrialQuery): { expr: string; nullable: boolean } {
   if (q.sortParam !== undefined) {
+    // Without trial_params (a schema-2 database opened read-only): the same values, computed per row.
     const path = `$."${q.sortParam}"`;
-    return { expr: `COALESCE(json_extract(parameters, '${path}._value'), json_extract(parameters, '${path}'))`, nullable: true };
+    const expr = `CASE WHEN json_type(parameters, '${path}._value') IS NOT NULL THEN json_extract(parameters, '${path}._value') ELSE json_extract(parameters, '${path}') END`;
+    return { expr, nullable: true };
   }
   if (q.sortMetric !== undefined) {
     if (q.sortMetric === 'default') return SORT_SQL.finalMetric;
@@ -42,10 +62,12 @@ function sortSql(q: NormalizedTrialQuery): { expr: string; nullable: boolean } {
 
 /**
  * Builds the filtered, sorted, paged trial query (same semantics as selectTrials in memory).
- * Called by the SQLite store's listTrials, which caches a prepared statement per distinct SQL
- * text (a bounded set: it depends only on which filters are present and the sort). Pure.
+ * `paramIndex`: the database has trial_params (schema 3); without it a sort by a parameter reads
+ * every row's parameters. Called through listTrialRows by the SQLite store's listTrials, which
+ * caches a prepared statement per distinct SQL text (a bounded set: it depends only on which
+ * filters are present and the sort). Pure.
  */
-export function trialListSql(q: NormalizedTrialQuery): TrialListSql {
+export function trialListSql(q: NormalizedTrialQuery, paramIndex = true): TrialListSql {
   const where: string[] = [];
   const params: Array<string | number> = [];
   if (q.status !== undefined) {
@@ -65,6 +87,9 @@ export function trialListSql(q: NormalizedTrialQuery): TrialListSql {
     params.push(q.search);
   }
   const whereSql = where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`;
+  // Same count as any other sort; with the search alone, counting in trial_search avoids building the list of matches.
+  const countSql = searchOnly ? 'SELECT count(*) FROM trial_search WHERE instr(text, ?) > 0' : `SELECT count(*) FROM trials${whereSql}`;
+  if (q.sortParam !== undefined && paramIndex) return { ...paramSortSql(q.sortParam, q.order, whereSql), countSql, params };
   const { expr, nullable } = sortSql(q);
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   const orderSql = q.sort === 'sequence' && q.sortParam === undefined && q.sortMetric === undefined
@@ -72,8 +97,48 @@ export function trialListSql(q: NormalizedTrialQuery): TrialListSql {
     : `${expr} ${dir}${nullable ? ' NULLS LAST' : ''}, sequence ASC`;
   return {
     pageSql: `SELECT * FROM trials${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`,
-    // With the search alone, counting in trial_search avoids building the list of matches.
-    countSql: searchOnly ? 'SELECT count(*) FROM trial_search WHERE instr(text, ?) > 0' : `SELECT count(*) FROM trials${whereSql}`,
+    countSql,
     params,
   };
+}
+
+/**
+ * The page queries of a sort by a parameter. The trials with a value for `key` are read from
+ * trial_params in index order (key, value, sequence): only sequences, with the filters applied as
+ * one `sequence IN (matching trials)` set, so OFFSET skips index entries instead of trial rows;
+ * then the page's 200 trial rows are joined. Descending keeps ties in ascending sequence (SQLite
+ * sorts each run of equal values, a few thousand sequences). The key is a SQL literal:
+ * normalizeTrialQuery rejected quotes in it.
+ */
+function paramSortSql(key: string, order: 'asc' | 'desc', whereSql: string): Pick<TrialListSql, 'pageSql' | 'unvalued'> {
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  const matching = whereSql === '' ? '' : ` AND sequence IN (SELECT sequence FROM trials${whereSql})`;
+  const valued = `FROM trial_params WHERE key = '${key}'${matching}`;
+  const valuedSet = `SELECT sequence FROM trial_params WHERE key = '${key}'`;
+  return {
+    pageSql: `SELECT t.* FROM (SELECT sequence, value ${valued} ORDER BY value ${dir}, sequence ASC LIMIT ? OFFSET ?) AS p
+      JOIN trials AS t ON t.sequence = p.sequence ORDER BY p.value ${dir}, p.sequence ASC`,
+    unvalued: {
+      valuedCountSql: `SELECT count(*) ${valued}`,
+      pageSql: `SELECT * FROM trials${whereSql === '' ? ' WHERE' : `${whereSql} AND`} sequence NOT IN (${valuedSet}) ORDER BY sequence ASC LIMIT ? OFFSET ?`,
+    },
+  };
+}
+
+/**
+ * Runs the queries of trialListSql: one page of rows in order, and the total. For a sort by a
+ * parameter, when the page runs past the trials that have a value, it continues with those that
+ * have none (NULLS LAST, by sequence), like the in-memory store. `paramIndex` as in trialListSql.
+ * Called by the SQLite store's listTrials inside its error guard; throws what better-sqlite3 throws.
+ */
+export function listTrialRows<Row>(q: NormalizedTrialQuery, prepare: PrepareListSql, paramIndex = true): TrialListRows<Row> {
+  const sql = trialListSql(q, paramIndex);
+  const rows = prepare(sql.pageSql).all(...sql.params, q.limit, q.offset) as Row[];
+  if (sql.unvalued !== undefined && rows.length < q.limit) {
+    const valued = prepare(sql.unvalued.valuedCountSql).pluck().get(...sql.params) as number;
+    const more = prepare(sql.unvalued.pageSql).all(...sql.params, q.limit - rows.length, Math.max(0, q.offset - valued)) as Row[];
+    rows.push(...more);
+  }
+  const total = prepare(sql.countSql).pluck().get(...sql.params) as number;
+  return { rows, total };
 }

@@ -127,9 +127,10 @@ export function trialSearchText(id: string, parameters: Readonly<Record<string, 
 }
 
 /**
- * Sort value of a parameter (a choice's `_value`, else the value), as SQLite's json_extract
- * gives it: numbers and strings as they are, booleans as 1 / 0, arrays and objects as JSON text,
- * null or missing as undefined (sorted last). Called by the in-memory store. Pure.
+ * Sort value of a parameter (a choice's `_value` when not null, else the value), as SQLite's JSON
+ * functions give it: numbers and strings as they are, booleans as 1 / 0, arrays and objects as
+ * JSON text, null or missing as undefined (sorted last). The SQLite store keeps the same values in
+ * its trial_params table (migration 3); both must agree. Called by the in-memory store. Pure.
  */
 export function parameterSortValue(v: unknown): number | string | undefined {
   const x = v !== null && typeof v === 'object' && !Array.isArray(v) && '_value' in v ? (v as { _value: unknown })._value : v;

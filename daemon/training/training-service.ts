@@ -54,6 +54,13 @@ export interface TrainingServiceListener {
   onCapacity(): void;
   /** A started job waits in a cluster queue (e.g. Slurm's "Resources"); undefined when it stopped waiting. */
   onPending?(trialId: string, reason: string | undefined): void;
+  /**
+   * Optional: makes every record written so far (trials created, started) durable against a
+   * daemon killed at once (commits a pending group commit). A cluster service calls it right
+   * before it hands a trial to a job that outlives the daemon (a reply file, an sbatch), so a
+   * restarted daemon never finds a job running a trial it has no record of. Synchronous; may throw StoreError.
+   */
+  flush?(): void;
 }
 
 /**

@@ -43,10 +43,11 @@ const REDUCED: Record<string, SupernetOptions> = {
   'nds-resnexta': { inputSize: 8, inChannels: 3, numClasses: 10, depths: [1, 2], widths: [16, 32], botMuls: [0.25, 0.5], numGroups: [1, 2] },
   'cream-cpu': { inputSize: 8, numClasses: 10, flopsInputSize: 8 },
   'nb201-close': { channels: 4, cellsPerStage: 1, inputSize: 8, inChannels: 1, numClasses: 10, dropout: 0, numCurriculums: 2 },
+  'darts-close': { channels: 4, layers: 3, inputSize: 8, inChannels: 1, numClasses: 10, numCurriculums: 2, gate: { gcnDims: [8], mlpDims: [8] } },
 };
 
 test('every experiment folder has supernet.yml, search.yml and a README (quickstart: run.js)', () => {
-  assert.deepEqual(FOLDERS, ['close-nb201', 'cream-cpu', 'nds-resnet', 'nds-resnexta', 'quickstart', 'spos-cifar10', 'spos-imagenet']);
+  assert.deepEqual(FOLDERS, ['close-darts', 'close-nb201', 'cream-cpu', 'nds-resnet', 'nds-resnexta', 'quickstart', 'spos-cifar10', 'spos-imagenet']);
   for (const f of FOLDERS) {
     for (const file of ['supernet.yml', 'search.yml', 'search_space.json', 'README.md']) assert.ok(fs.existsSync(path.join(ROOT, f, file)), `${f}/${file}`);
   }

@@ -83,12 +83,18 @@ export async function decodeLabeledFiles(
     return p;
   };
   let next = files.length > 0 ? read(0) : undefined;
-  for (let i = 0; i < files.length; i++) {
-    const buf = await (next as Promise<Buffer>);
-    next = i + 1 < files.length ? read(i + 1) : undefined;
-    const img = resizeAndCenterCrop(decodeImage(buf, files[i].file), imageSize, cropRatio);
-    images.set(img.data, i * len);
-    labels[i] = files[i].label;
+  try {
+    for (let i = 0; i < files.length; i++) {
+      const buf = await (next as Promise<Buffer>);
+      next = i + 1 < files.length ? read(i + 1) : undefined;
+      const img = resizeAndCenterCrop(decodeImage(buf, files[i].file), imageSize, cropRatio);
+      images.set(img.data, i * len);
+      labels[i] = files[i].label;
+    }
+  } catch (error) {
+    // Settle the read-ahead before failing, so nothing of this call is still running afterwards.
+    await next?.catch(() => undefined);
+    throw error;
   }
   return { size: files.length, images, labels };
 }

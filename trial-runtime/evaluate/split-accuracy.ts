@@ -26,7 +26,8 @@ export interface SplitEvalResult {
 }
 
 /**
- * Evaluates architecture `arch` in eval mode (BN running statistics, no dropout) on the first
+ * Evaluates architecture `arch` in eval mode (BN running statistics, no dropout; conv+BN folded
+ * into fused kernels where the supernet supports it, see ForwardOptions.fuse) on the first
  * `maxBatches` batches of `split` in a fixed seeded order, unaugmented. One tidy per batch, nothing
  * leaks. Throws the supernet's ConfigError for an architecture outside its space.
  */
@@ -43,7 +44,7 @@ export async function evaluateSplit(net: Supernet, arch: number[], split: ImageS
     const [c, l] = tf.tidy(() => {
       const x = tf.tensor4d(b.x, [b.size, shape[0], shape[1], shape[2]]);
       const y = tf.tensor1d(b.y, 'int32');
-      const logits = net.forward(x, arch, { training: false });
+      const logits = net.forward(x, arch, { training: false, fuse: true });
       return [countCorrect(logits, y), smoothedCrossEntropy(logits, y, options.labelSmoothing ?? 0).dataSync()[0] as number];
     });
     correct += c;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from './module';
+import { batchNormTrain } from './batch-norm-train';
 
 /** Configuration of a {@link BatchNorm} over the channel (last) axis of NHWC tensors. */
 export interface BatchNormConfig {
@@ -76,11 +77,15 @@ export class BatchNorm extends Module {
     const scale = this.gamma ? prefix(this.gamma as tf.Tensor1D) : undefined;
     const offset = this.beta ? prefix(this.beta as tf.Tensor1D) : undefined;
     if (!training) return this.normalize(x, prefix(this.runningMean as tf.Tensor1D), prefix(this.runningVar as tf.Tensor1D), scale, offset);
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
     const n = x.shape[0] * x.shape[1] * x.shape[2];
-    if (this.accumulator) this.accumulate(mean as tf.Tensor1D, variance as tf.Tensor1D, n);
-    else this.momentumUpdate(mean as tf.Tensor1D, variance as tf.Tensor1D, n, channels);
-    return this.normalize(x, mean as tf.Tensor1D, variance as tf.Tensor1D, scale, offset);
+    // Batch statistics feed the running stats (or the recalibration) from inside the one op.
+    let y = batchNormTrain(x, this.config.eps, (mean, variance) => {
+      if (this.accumulator) this.accumulate(mean, variance, n);
+      else this.momentumUpdate(mean, variance, n, channels);
+    });
+    if (scale) y = tf.mul(y, scale);
+    if (offset) y = tf.add(y, offset);
+    return y;
   }
 
   /**
@@ -171,6 +176,15 @@ export class BatchNorm extends Module {
       (this.runningVar as tf.Variable).assign(tf.tensor1d(variance));
     });
     return acc.count;
+  }
+
+  /**
+   * The variables an eval-mode application reads (running stats, and scale/shift when affine),
+   * e.g. to fold this BN into the preceding conv. Throws before build.
+   */
+  evalParameters(): { mean: tf.Variable; variance: tf.Variable; scale: tf.Variable | undefined; shift: tf.Variable | undefined } {
+    this.assertBuilt();
+    return { mean: this.runningMean as tf.Variable, variance: this.runningVar as tf.Variable, scale: this.gamma, shift: this.beta };
   }
 
   /** Current running statistics (copies, caller disposes). */

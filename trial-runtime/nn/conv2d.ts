@@ -75,6 +75,12 @@ export class Conv2d extends Module {
     if (this.config.bias) this.biasVar = this.addWeight(scope, 'bias', tf.zeros([outChannels]), true);
   }
 
+  /** The kernel variable and the bias (if any), e.g. to fold a following BatchNorm into them. Throws before build. */
+  parameters(): { weight: tf.Variable; bias: tf.Variable | undefined } {
+    this.assertBuilt();
+    return { weight: this.weight as tf.Variable, bias: this.biasVar };
+  }
+
   /** Full convolution of an NHWC input with `inChannels` channels. Call inside tf.tidy. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     this.assertBuilt();

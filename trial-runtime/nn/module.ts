@@ -90,13 +90,23 @@ export abstract class Module {
     return this.allVariables().filter((v) => v.trainable);
   }
 
-  /** Disposes every variable of the subtree; the module must not be used afterwards. */
+  /** Disposes every variable of the subtree (and any derived caches); the module must not be used afterwards. */
   dispose(): void {
     for (const m of this.walk()) {
+      m.releaseCaches();
       for (const v of m.weights.values()) v.dispose();
       m.weights.clear();
       m.built = false;
     }
+  }
+
+  /**
+   * Called by {@link dispose} on every module of the subtree before its weights go: a module that
+   * keeps tensors derived from its weights (e.g. folded inference kernels) disposes them here.
+   * Default: nothing.
+   */
+  protected releaseCaches(): void {
+    // no caches by default
   }
 
   /** Throws a clear error when `apply` is called before `build`. */

@@ -20,6 +20,7 @@ import { parseZeroShotSpec, type ZeroShotProxy } from '../zeroshot/proxy-names';
 import { zeroShotScores } from '../zeroshot/zero-shot-scores';
 import { EVAL_ARCH_DEFAULTS } from './eval-arch-trial';
 import { runProgram } from './program-errors';
+import { wantsHelp } from './parse-program-args';
 
 export const EVAL_ARCH_USAGE = `usage: nasctl eval-arch CONFIG ARCHS (--load CKPT_DIR [--load CKPT_DIR2 ...] | --evaluator zeroshot:P1,P2,...) --dump-rollouts OUT [--workers N]
 
@@ -299,6 +300,10 @@ async function runWorkers(config: string, archs: readonly unknown[], plan: reado
 
 /** Entry: `node eval-arch-program.js CONFIG ARCHS ...`. */
 export async function main(argv: readonly string[]): Promise<void> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${EVAL_ARCH_USAGE}\n`);
+    return;
+  }
   await runProgram('eval-arch', () => evalArch(argv, (line) => process.stderr.write(`${line}\n`)), async () => undefined);
 }
 

@@ -1,6 +1,26 @@
 import { parseArgs } from 'node:util';
 import { camelName, convertOption, type OptionKind } from './option-values';
 
+/** True when `argv` asks for help (`--help` or `-h` anywhere). Pure. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+/**
+ * The option list of a program's usage: one line per option, `--kebab-name KIND` and its default
+ * when it has one (booleans also take `--no-NAME`). Pure; for `--help`.
+ */
+export function formatOptionsUsage(kinds: Readonly<Record<string, OptionKind>>, defaults: object): string {
+  const values = defaults as Record<string, unknown>;
+  const rows = Object.entries(kinds).map(([name, kind]) => {
+    const flag = kind === 'boolean' ? `--[no-]${kebabName(name)}` : `--${kebabName(name)} ${kind.toUpperCase()}`;
+    const value = values[name];
+    return [flag, value === undefined ? '' : `default: ${typeof value === 'string' ? value || '(empty)' : JSON.stringify(value)}`] as const;
+  });
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return rows.map(([flag, d]) => `  ${flag.padEnd(width)}  ${d}`.trimEnd()).join('\n');
+}
+
 /** kebab-case spelling of a camelCase option name. Pure. */
 export function kebabName(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -3,7 +3,7 @@ import { selectBackend } from '../compute/select-backend';
 import { TrialSdk } from '../sdk/trial-sdk';
 import { readArchArgument } from './arch-argument';
 import type { OptionKind } from './option-values';
-import { parseProgramArgs } from './parse-program-args';
+import { formatOptionsUsage, parseProgramArgs, wantsHelp } from './parse-program-args';
 import { runProgram } from './program-errors';
 import { writeSearchSpaceIfRequested } from './ss-gen';
 import { defaultProgress } from '../train/progress';
@@ -34,6 +34,10 @@ export function trainArch(o: TrainArchOptions, deps: Omit<TrainSupernetDeps, 'fi
 
 /** Entry: parses argv, honours ss_gen dry mode, selects the backend, trains, reports the test accuracy as final. */
 export async function main(argv: readonly string[], sdk: TrialSdk = new TrialSdk()): Promise<void> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`usage: nasctl train-arch --arch ARCH.json --space SPACE [options]\n\nTrains one architecture from scratch (SPOS step 3) and reports its test accuracy. Options (see docs/training.md):\n${formatOptionsUsage(TRAIN_ARCH_KINDS, TRAIN_ARCH_DEFAULTS)}\n`);
+    return;
+  }
   await runProgram('train-arch', async () => {
     const o = parseProgramArgs(argv, TRAIN_ARCH_KINDS, TRAIN_ARCH_DEFAULTS);
     if (writeSearchSpaceIfRequested(dryRunSupernet(o))) return;

@@ -17,7 +17,7 @@ import { SupernetTrainer, type EpochMetrics, type MetricSink } from '../train/su
 import { createStrategy } from '../train/strategy-registry';
 import type { OptionKind } from './option-values';
 import { applyParameters } from './option-values';
-import { parseProgramArgs } from './parse-program-args';
+import { formatOptionsUsage, parseProgramArgs, wantsHelp } from './parse-program-args';
 import { runProgram } from './program-errors';
 import { writeSearchSpaceIfRequested } from './ss-gen';
 
@@ -239,6 +239,10 @@ export async function trainSupernet(o: TrainSupernetOptions, deps: TrainSupernet
 
 /** Entry: parses argv, honours ss_gen dry mode and nasctl parameters, selects the backend, trains. */
 export async function main(argv: readonly string[], sdk: TrialSdk = new TrialSdk()): Promise<void> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`usage: node dist/trial-runtime/programs/train-supernet.js [options]\n\nTrains a supernet (uniform single-path, FLOPs-bin, Cream or CLOSE). Options (see docs/training.md):\n${formatOptionsUsage(TRAIN_SUPERNET_KINDS, TRAIN_SUPERNET_DEFAULTS)}\n`);
+    return;
+  }
   await runProgram('train-supernet', async () => {
     let o = parseProgramArgs(argv, TRAIN_SUPERNET_KINDS, TRAIN_SUPERNET_DEFAULTS);
     if (writeSearchSpaceIfRequested(dryRunSupernet(o))) return;

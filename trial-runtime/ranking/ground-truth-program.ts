@@ -6,6 +6,7 @@ import { importNb201Csv } from './nb201-ground-truth';
 import { importNdsRecords } from './nds-ground-truth';
 import { PROCESS_IO, type ProgramIo } from './rank-eval-program';
 import { runProgram } from '../programs/program-errors';
+import { wantsHelp } from '../programs/parse-program-args';
 
 /** Usage text of the ground-truth program. */
 export const GROUND_TRUTH_USAGE = `usage:
@@ -71,6 +72,10 @@ export function runGroundTruth(argv: readonly string[], io: ProgramIo): void {
 
 /** Process entry: exit 0 on success, 2 on bad input (message only), 1 on a bug (stack); see runProgram. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  if (wantsHelp(argv)) {
+    PROCESS_IO.stdout(`${GROUND_TRUTH_USAGE}\n`);
+    return;
+  }
   await runProgram('ground-truth', async () => runGroundTruth(argv, PROCESS_IO), async () => undefined);
 }
 

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BadRequestError } from '../../daemon/errors';
 import { runProgram } from '../programs/program-errors';
+import { wantsHelp } from '../programs/parse-program-args';
 import { readGroundTruthFile } from './ground-truth';
 import { buildRankEvalReport, type RankEvalReport } from './rank-eval-report';
 import { renderRankTable } from './rank-table';
@@ -77,6 +78,10 @@ export function runRankEval(argv: readonly string[], io: ProgramIo): RankEvalRep
 
 /** Process entry: exit 0 on success, 2 on bad input (message only), 1 on a bug (stack); see runProgram. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  if (wantsHelp(argv)) {
+    PROCESS_IO.stdout(`${RANK_EVAL_USAGE}\n`);
+    return;
+  }
   await runProgram('rank-eval', async () => void runRankEval(argv, PROCESS_IO), async () => undefined);
 }
 

@@ -7,12 +7,13 @@ import { Nb201Supernet, type Nb201Options } from './nb201/nb201-supernet';
 import { DartsSupernet, type DartsOptions } from './darts/darts-supernet';
 import { Nb201CloseSupernet } from './close/nb201-close-supernet';
 import { NdsCloseSupernet } from './close/nds-close-supernet';
+import { DartsCloseSupernet } from './close/darts-close-supernet';
 import type { CloseOptions } from './close/close-options';
 import { CreamSupernet } from './cream/cream-supernet';
 import { CREAM_CPU_PRESET, type CreamOptions } from './cream/cream-layout';
 
 /** Names of the built-in supernet spaces. */
-export type BuiltinSpaceName = 'spos' | 'spos-cpu' | 'nds-resnet' | 'nds-resnexta' | 'nb201' | 'darts' | 'nb201-close' | 'nds-resnet-close' | 'nds-resnexta-close' | 'cream' | 'cream-cpu';
+export type BuiltinSpaceName = 'spos' | 'spos-cpu' | 'nds-resnet' | 'nds-resnexta' | 'nb201' | 'darts' | 'nb201-close' | 'darts-close' | 'nds-resnet-close' | 'nds-resnexta-close' | 'cream' | 'cream-cpu';
 
 /** Options per space (a superset; each space reads its own). */
 export type SupernetOptions = SposOptions & NdsOptions & Nb201Options & DartsOptions & CloseOptions & CreamOptions;
@@ -40,6 +41,7 @@ export function builtinSpaces(): BuiltinSpaceInfo[] {
     { name: 'nb201', description: 'NAS-Bench-201 cell network (C=16, N=5; 6 edges x 5 ops)' },
     { name: 'darts', description: 'DARTS / NAS-Bench-301 cells (C=16, 8 cells; normal + reduction cell, 4 nodes x 2 inputs, 8 ops)' },
     { name: 'nb201-close', description: 'nb201 for CLOSE training (--strategy close): numCurriculums GLOW blocks per cell and a GATE network' },
+    { name: 'darts-close', description: 'darts for CLOSE training (--strategy close): numCurriculums stride-1 GLOW blocks per cell (and stride-2 ones in reduction cells) and the NB301 GATE network' },
     { name: 'nds-resnet-close', description: 'nds-resnet for CLOSE training (--strategy close): depth positions share numCurriculums blocks per stage' },
     { name: 'nds-resnexta-close', description: 'nds-resnexta for CLOSE training (--strategy close): depth positions share numCurriculums blocks per stage' },
     { name: 'cream', description: 'Cream of the Crop MobileNetV3-like supernet (224 px, 1000 classes; IR blocks with SE, kernel {3,5,7} x expansion {4,6}; staNum from the FLOPs window, default [4,4,4,4,4])' },
@@ -67,6 +69,8 @@ export function createSupernet(name: string, options: SupernetOptions = {}): Sup
       return new DartsSupernet(options);
     case 'nb201-close':
       return new Nb201CloseSupernet(options);
+    case 'darts-close':
+      return new DartsCloseSupernet(options);
     case 'nds-resnet-close':
       return new NdsCloseSupernet('resnet', options);
     case 'nds-resnexta-close':

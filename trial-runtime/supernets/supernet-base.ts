@@ -105,7 +105,7 @@ export abstract class SupernetBase implements Supernet {
   forward(x: tf.Tensor4D, arch: ArchInput, options: ForwardOptions): tf.Tensor2D {
     const idx = this.parseArch(arch);
     this.build();
-    return this.forwardPath(x, idx, options.training);
+    return this.forwardPath(x, idx, options.training, options);
   }
 
   /** Trainable variables of {@link pathModules} (each module once, first occurrence order). */
@@ -115,8 +115,12 @@ export abstract class SupernetBase implements Supernet {
     return [...new Set(this.pathModules(idx))].flatMap((m) => m.trainableVariables());
   }
 
-  /** Logits of the path `idx` (canonical indices); weights are built. Synchronous, inside tf.tidy. */
-  protected abstract forwardPath(x: tf.Tensor4D, idx: readonly number[], training: boolean): tf.Tensor2D;
+  /**
+   * Logits of the path `idx` (canonical indices); weights are built. Synchronous, inside tf.tidy.
+   * `options` is what the caller passed (`training` repeated for convenience): its optional
+   * fields (dropout `seed`, eval `fuse`) may be ignored by supernets that do not support them.
+   */
+  protected abstract forwardPath(x: tf.Tensor4D, idx: readonly number[], training: boolean, options: ForwardOptions): tf.Tensor2D;
   /** Modules with weights on the path `idx` (canonical indices); weights are built. */
   protected abstract pathModules(idx: readonly number[]): Module[];
 

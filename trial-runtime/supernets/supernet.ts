@@ -19,6 +19,18 @@ export interface ArchCost {
 export interface ForwardOptions {
   /** Training mode: batch statistics in BN (and running-stat updates), dropout on. */
   training: boolean;
+  /**
+   * Seed of dropout in training mode: the same seed (and input, weights) gives the same output.
+   * Default: unseeded (a fresh mask each pass).
+   */
+  seed?: number;
+  /**
+   * Eval mode only: run each conv + BN (+ ReLU) as one fused kernel with BN folded into cached
+   * weights (supernets that support it; others ignore it). Equal to the plain pass within float
+   * rounding; ignored while gradients are recorded. Leave it off when something patches layers or
+   * kernels to observe them (zero-shot proxies' hooks), since fused layers bypass those.
+   */
+  fuse?: boolean;
 }
 
 /**

@@ -4,6 +4,7 @@ import { CONTINUE } from '../assessor';
 import { readEnum, readNumber, rejectUnknownArgs } from '../class-args';
 import { AssessorArgsError, readAssessorArgs } from './assessor-args-error';
 import { predictFinal } from './curves/predict-final';
+import { CompletedTrialsFeed } from '../completed-trials-feed';
 
 const SCHEMA = {
   type: 'object',
@@ -44,6 +45,11 @@ export interface CurvefittingSettings {
  * whichever trial ended), and optimize_mode is honoured.
  */
 export class CurvefittingAssessor implements Assessor {
+  /** Best final metric (sign as measured) of the SUCCEEDED trials fed so far, per direction. */
+  private bestMax: number | undefined;
+  private bestMin: number | undefined;
+  private readonly feed = new CompletedTrialsFeed();
+
   constructor(private readonly s: CurvefittingSettings) {}
 
   /** See {@link Assessor.assess}. Never throws. */
@@ -67,15 +73,27 @@ export class CurvefittingAssessor implements Assessor {
     };
   }
 
-  private bestFinal(trial: TrialView, history: readonly TrialView[], maximize: boolean): number | undefined {
-    let best: number | undefined;
-    for (const other of history) {
-      if (other.status !== 'SUCCEEDED' || other.id === trial.id) continue;
-      const v = other.finalMetric ?? other.intermediate[other.intermediate.length - 1];
-      if (v === undefined || !Number.isFinite(v)) continue;
-      if (best === undefined || (maximize ? v > best : v < best)) best = v;
-    }
-    return best;
+  /**
+   * The best final metric of the SUCCEEDED trials of `history` other than `trial` (a RUNNING
+   * trial is never among them). Completed trials never change, so each is looked at once
+   * (CompletedTrialsFeed) instead of a pass over the whole history per judgement.
+   */
+  private bestFinal(_trial: TrialView, history: readonly TrialView[], maximize: boolean): number | undefined {
+    this.feed.sync(
+      history,
+      (other) => {
+        if (other.status !== 'SUCCEEDED') return;
+        const v = other.finalMetric ?? other.intermediate[other.intermediate.length - 1];
+        if (v === undefined || !Number.isFinite(v)) return;
+        if (this.bestMax === undefined || v > this.bestMax) this.bestMax = v;
+        if (this.bestMin === undefined || v < this.bestMin) this.bestMin = v;
+      },
+      () => {
+        this.bestMax = undefined;
+        this.bestMin = undefined;
+      },
+    );
+    return maximize ? this.bestMax : this.bestMin;
   }
 }
 

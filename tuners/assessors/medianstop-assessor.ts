@@ -3,7 +3,7 @@ import type { Assessment, Assessor, AssessorCreateArgs, AssessorFactory } from '
 import { CONTINUE } from '../assessor';
 import { readEnum, readNumber, rejectUnknownArgs } from '../class-args';
 import { readAssessorArgs } from './assessor-args-error';
-import { isPending } from '../history-results';
+import { CompletedTrialsFeed } from '../completed-trials-feed';
 
 const SCHEMA = {
   type: 'object',
@@ -37,11 +37,8 @@ export class MedianstopAssessor implements Assessor {
    * over all completed trials per intermediate metric.
    */
   private readonly averagesAt: number[][] = [];
-  /** Ids of the completed trials already in `averagesAt`. */
-  private readonly added = new Set<string>();
-  /** The history last seen and the length of its settled prefix (no WAITING / RUNNING trial in it). */
-  private history: readonly TrialView[] | undefined;
-  private settled = 0;
+  /** Feeds each completed trial to `add` once. */
+  private readonly feed = new CompletedTrialsFeed();
 
   constructor(private readonly s: MedianstopSettings) {}
 
@@ -64,26 +61,14 @@ export class MedianstopAssessor implements Assessor {
     };
   }
 
-  /**
-   * Adds the completed trials of `history` not added yet. The daemon passes the same append-only
-   * array on every call, so the settled prefix is walked once and only the trials after it are
-   * looked at again; a different or shorter array starts over.
-   */
+  /** Adds the completed trials of `history` not added yet (see CompletedTrialsFeed). */
   private sync(history: readonly TrialView[]): void {
-    if (history !== this.history || history.length < this.settled) {
-      this.averagesAt.length = 0;
-      this.added.clear();
-      this.history = history;
-      this.settled = 0;
-    }
-    for (; this.settled < history.length && !isPending(history[this.settled] as TrialView); this.settled++) this.add(history[this.settled] as TrialView);
-    for (let i = this.settled + 1; i < history.length; i++) this.add(history[i] as TrialView);
+    this.feed.sync(history, (trial) => this.add(trial), () => (this.averagesAt.length = 0));
   }
 
   /** Inserts the running averages of a SUCCEEDED trial (once per trial) into `averagesAt`. */
   private add(trial: TrialView): void {
-    if (trial.status !== 'SUCCEEDED' || this.added.has(trial.id)) return;
-    this.added.add(trial.id);
+    if (trial.status !== 'SUCCEEDED') return;
     let sum = 0;
     trial.intermediate.forEach((v, i) => {
       sum += v;

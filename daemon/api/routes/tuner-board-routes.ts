@@ -3,16 +3,24 @@ import type { ExperimentService } from '../../service/experiment-service';
 import { NotFoundError } from '../../errors';
 import { checkId } from '../route-params';
 import { TunerHistory } from '../../manager/tuner-history';
-import { prioritizedBoard, type BoardEntry } from '../../../tuners/prioritized-path-tuner';
+import { prioritizedBoard, readPrioritizedPathSettings, type BoardEntry } from '../../../tuners/prioritized-path-tuner';
 import { allTrials } from '../all-trials';
+
+/** One path on the board as the API answers it: the tuner's entry plus when its trial ended. */
+export interface TunerBoardEntry extends BoardEntry {
+  /** ms since epoch when the trial that evaluated the path ended (it joined the board then); absent if unknown. */
+  addedAt?: number;
+}
 
 /** The answer of GET /experiments/:id/tuner-board. */
 export interface TunerBoardResult {
   tuner: string;
+  /** The board's capacity K (classArgs `boardSize`, default 10). */
+  boardSize: number;
   /** Finished trials the board was built from. */
   considered: number;
   /** Board entries, best first (Cream's order: metric, then FLOPs descending on ties). */
-  entries: BoardEntry[];
+  entries: TunerBoardEntry[];
 }
 
 /**
@@ -30,13 +38,20 @@ export function tunerBoardRoutes(service: ExperimentService): Router {
       throw new NotFoundError(`experiment ${id} searches with tuner '${config.tuner.name}'; only PrioritizedPath keeps a board (a supernet trained with --strategy cream publishes its own: GET /experiments/${id}/board)`);
     }
     const history = new TunerHistory();
+    const endedAt = new Map<string, number>();
     let considered = 0;
     for (const t of allTrials(service, id)) {
       history.add(t);
       if (t.finalMetric !== undefined) considered++;
+      if (t.endedAt !== undefined) endedAt.set(t.id, t.endedAt);
     }
-    const entries = prioritizedBoard(history.list, config.searchSpace, config.tuner.classArgs ?? {}, config.searchSpaceCost);
-    const result: TunerBoardResult = { tuner: config.tuner.name, considered, entries };
+    const classArgs = config.tuner.classArgs ?? {};
+    const entries = prioritizedBoard(history.list, config.searchSpace, classArgs, config.searchSpaceCost).map((e): TunerBoardEntry => {
+      const addedAt = endedAt.get(e.trialId);
+      return addedAt === undefined ? e : { ...e, addedAt };
+    });
+    const boardSize = readPrioritizedPathSettings(classArgs, config.searchSpaceCost).boardSize;
+    const result: TunerBoardResult = { tuner: config.tuner.name, boardSize, considered, entries };
     res.json(result);
   });
   return r;

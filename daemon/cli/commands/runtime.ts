@@ -7,6 +7,12 @@ import { ConfigError } from '../../errors';
 import { validateSearchSpace } from '../../config/validate-search-space';
 import { TRIAL_ENV } from '../../../trial-runtime/protocol/messages';
 
+/**
+ * Names of the built-in spaces for the help text (kept here so the CLI does not load TensorFlow.js
+ * for --help; test/daemon/cli/runtime-commands.test.ts checks it against the registry).
+ */
+export const BUILTIN_SPACE_NAMES: readonly string[] = ['spos', 'spos-cpu', 'nds-resnet', 'nds-resnexta', 'nb201', 'darts', 'cream', 'cream-cpu', 'nb201-close', 'nds-resnet-close', 'nds-resnexta-close', 'darts-close'];
+
 /** dist/ root (this file is dist/daemon/cli/commands/runtime.js). */
 const DIST = join(__dirname, '..', '..', '..');
 
@@ -34,7 +40,7 @@ export function registerRuntimeCommands(program: Command, ctx: CliContext): void
     .command('ss_gen')
     .description('generate a search space (NNI format, plus the _cost FLOPs/params model) from a trial command or a built-in space')
     .option('-t, --trial-command <command>', 'run this trial command in dry mode: its supernet declares its choices and it exits')
-    .option('--space <name>', 'a built-in space instead: spos, spos-cpu, nds-resnet, nds-resnexta, nb201, darts')
+    .option('--space <name>', `a built-in space instead: ${BUILTIN_SPACE_NAMES.join(', ')}`)
     .option('--options <json>', 'supernet options of --space, as JSON (e.g. \'{"depthMultiplier":0.25}\')')
     .option('-o, --output <file>', 'where to write the search space', 'nas_search_space.json')
     .option('--cwd <dir>', 'working directory of the trial command (default: the current one)')
@@ -84,16 +90,13 @@ Examples:
       .allowUnknownOption(true)
       .helpOption(false)
       .argument('[args...]', usage)
+      // --help goes to the program too: it prints its full usage (options, defaults).
       .action(async (args: string[]) => {
-        if (args.includes('--help') || args.includes('-h')) {
-          ctx.out(usage);
-          return;
-        }
         ctx.exitCode = await runProgram(ctx, file, args);
       });
 
   passThrough('eval-arch', 'trial-runtime/programs/eval-arch-program.js', 'score a list of architectures with supernet checkpoints (one-shot) or at initialization (zero-shot)',
-    'nasctl eval-arch CONFIG ARCHS (--load CKPT_DIR ... | --evaluator zeroshot:P1,P2) --dump-rollouts OUT   (see --help)');
+    'nasctl eval-arch CONFIG ARCHS (--load CKPT_DIR ... | --evaluator zeroshot:P1,P2) --dump-rollouts OUT   (nasctl eval-arch --help for all options)');
   passThrough('train-arch', 'trial-runtime/programs/train-arch.js', 'train one architecture from scratch (SPOS step 3), with checkpoints and final test accuracy',
     'nasctl train-arch --arch ARCH.json --space spos-cpu [--epochs N --checkpoint-dir DIR ...]   (options as train-supernet; see docs/training.md)');
   passThrough('rank-eval', 'trial-runtime/ranking/rank-eval-program.js', 'how well scores rank architectures: Kendall tau, Spearman, P@top-K, BR@K against a ground truth',

@@ -1,7 +1,9 @@
 /**
  * Runs trials as child processes on this machine (the `local` platform): one process group per
  * trial (or per reuse worker), stdout/stderr to files in the trial directory, the protocol on
- * fd 3, GPUs handed out through CUDA_VISIBLE_DEVICES after checking nvidia-smi.
+ * fd 3, GPUs handed out through CUDA_VISIBLE_DEVICES after checking nvidia-smi. Processes are
+ * forked by a small spawner process (`spawner-client.ts`), so the daemon's event loop never pays
+ * for fork(); NASCTL_SPAWNER=0 (or the `spawner: false` option) spawns from the daemon directly.
  */
 import * as path from 'node:path';
 import { ConflictError } from '../../errors';
@@ -18,6 +20,9 @@ import { readFileTail } from './file-tail';
 import { ReusePool } from './reuse-pool';
 import { buildTrialEnv } from './trial-env';
 import { TrialProcess, trialExitOf, type ProcessExit } from './trial-process';
+import type { ProcessLauncher } from './process-launcher';
+import { DirectLauncher } from './direct-launcher';
+import { SpawnerLauncher } from './spawner-client';
 
 /** Constructor options. Only `config` is required. */
 export interface LocalTrainingServiceOptions {
@@ -34,6 +39,16 @@ export interface LocalTrainingServiceOptions {
   onGpuRefresh?: (snapshot: GpuSnapshot) => void;
   /** Reuse mode: where worker logs go (default: `<trialDir>/../../workers`, beside the `trials` folder). */
   workersDir?: string;
+  /**
+   * Fork trial processes in a separate spawner process (default: true unless the environment
+   * variable NASCTL_SPAWNER is "0"); false spawns them from the daemon (tests, debugging).
+   */
+  spawner?: boolean;
+}
+
+/** Whether the spawner is wanted: the option, else NASCTL_SPAWNER (anything but "0" means yes). */
+export function spawnerWanted(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return option ?? env['NASCTL_SPAWNER'] !== '0';
 }
 
 /** A spawn-mode trial. */
@@ -71,6 +86,8 @@ export class LocalTrainingService implements TrainingService {
   /** Writes the per-trial files for people (parameters.json, worker.txt) off the event loop. */
   private readonly files: BackgroundFiles;
   private readonly onGpuRefresh: ((snapshot: GpuSnapshot) => void) | undefined;
+  /** Starts every process of this service (the spawner, or direct spawns). */
+  readonly launcher: ProcessLauncher;
 
   constructor(options: LocalTrainingServiceOptions) {
     this.config = options.config;
@@ -80,6 +97,7 @@ export class LocalTrainingService implements TrainingService {
     this.workersDir = options.workersDir;
     this.onGpuRefresh = options.onGpuRefresh;
     this.files = new BackgroundFiles({ log: this.log });
+    this.launcher = spawnerWanted(options.spawner) ? new SpawnerLauncher({ log: this.log }) : new DirectLauncher(this.log);
     this.gpus = new GpuMonitor({
       nvidiaSmiPath: options.nvidiaSmiPath ?? 'nvidia-smi',
       minIntervalMs: options.gpuPollMinIntervalMs ?? 3000,
@@ -90,6 +108,7 @@ export class LocalTrainingService implements TrainingService {
       this.pool = new ReusePool({
         listener: () => this.listener,
         log: this.log,
+        launcher: this.launcher,
         shell: this.shell,
         killGraceMs: this.killGraceMs,
         workersDir: (job) => this.workersDir ?? path.resolve(path.dirname(job.trialDir), '..', 'workers'),
@@ -130,17 +149,16 @@ export class LocalTrainingService implements TrainingService {
       gpuIndices = allocation.indices;
       for (const index of gpuIndices) this.trialsPerGpu.set(index, (this.trialsPerGpu.get(index) ?? 0) + 1);
     }
-    let pid: number | undefined;
-    if (this.pool !== undefined) {
-      pid = this.pool.spawnFor(job, gpuIndices).process.pid;
-    } else {
-      pid = this.spawnTrial(job, gpuIndices);
-    }
-    if (pid !== undefined) this.ownGroups.add(pid);
-    const info: { pid?: number; gpuIndices?: number[] } = {};
-    if (pid !== undefined) info.pid = pid;
-    if (gpuIndices !== undefined) info.gpuIndices = gpuIndices;
-    queueMicrotask(() => this.listener.onStarted(job.trialId, info));
+    // onStarted comes (asynchronously) once the process runs, with its pid, before any message.
+    const onStarted = (pid: number | undefined): void => {
+      if (pid !== undefined) this.ownGroups.add(pid);
+      const info: { pid?: number; gpuIndices?: number[] } = {};
+      if (pid !== undefined) info.pid = pid;
+      if (gpuIndices !== undefined) info.gpuIndices = gpuIndices;
+      this.listener.onStarted(job.trialId, info);
+    };
+    if (this.pool !== undefined) this.pool.spawnFor(job, gpuIndices, onStarted);
+    else this.spawnTrial(job, gpuIndices, onStarted);
     return gpuIndices === undefined ? { started: true } : { started: true, gpuIndices };
   }
 
@@ -164,7 +182,10 @@ export class LocalTrainingService implements TrainingService {
     return this.pool?.trimIdle(keep) ?? 0;
   }
 
-  /** Kills every trial, ends every worker, stops GPU polling. Resolves when no process of ours is left. */
+  /**
+   * Kills every trial, ends every worker, stops GPU polling and the spawner. Resolves when no
+   * process of ours is left.
+   */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     this.gpus.dispose();
@@ -172,10 +193,11 @@ export class LocalTrainingService implements TrainingService {
     for (const trialId of [...this.spawned.keys()]) pending.push(this.kill(trialId));
     if (this.pool !== undefined) pending.push(this.pool.shutdown(this.killGraceMs));
     await Promise.all(pending);
+    await this.launcher.close();
     await this.files.close();
   }
 
-  private spawnTrial(job: TrialJob, gpuIndices: number[] | undefined): number | undefined {
+  private spawnTrial(job: TrialJob, gpuIndices: number[] | undefined, onStarted: (pid: number | undefined) => void): void {
     // Off the event loop: the trial gets its parameters over fd 3; this file is for people.
     this.files.write(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters));
     const parametersLine = encodeMessage(parametersMessage(job));
@@ -192,6 +214,7 @@ export class LocalTrainingService implements TrainingService {
       process: undefined as unknown as TrialProcess,
     };
     trial.process = new TrialProcess({
+      launcher: this.launcher,
       shell: this.shell,
       command: job.command,
       cwd: job.cwd,
@@ -213,6 +236,7 @@ export class LocalTrainingService implements TrainingService {
         }
       },
       onLineError: (error, preview) => this.listener.onMalformed(job.trialId, preview, error),
+      onStarted,
       onExit: (exit) => void this.onSpawnedExit(trial, exit).finally(resolveEnded),
     });
     this.spawned.set(job.trialId, trial);
@@ -222,7 +246,6 @@ export class LocalTrainingService implements TrainingService {
         void trial.process.kill();
       }, job.maxDurationMs);
     }
-    return trial.process.pid;
   }
 
   private async onSpawnedExit(trial: SpawnedTrial, exit: ProcessExit): Promise<void> {

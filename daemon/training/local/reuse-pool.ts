@@ -6,12 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { TrialExit, TrialJob, TrainingServiceListener } from '../training-service';
+import type { ProcessLauncher } from './process-launcher';
 import { ReuseWorker, type WorkerHost } from './reuse-worker';
 
 /** What the pool needs from the service. */
 export interface ReusePoolHost {
   listener(): TrainingServiceListener;
   log(line: string): void;
+  launcher: ProcessLauncher;
   shell: string;
   killGraceMs: number;
   /** Directory under which each worker gets `worker-<n>/` with its logs. */
@@ -75,13 +77,17 @@ export class ReusePool {
     return false;
   }
 
-  /** Starts a new worker for `job` on `gpuIndices` (already allocated by the service). Returns it. */
-  spawnFor(job: TrialJob, gpuIndices: number[] | undefined): ReuseWorker {
+  /**
+   * Starts a new worker for `job` on `gpuIndices` (already allocated by the service). Returns it;
+   * `onStarted` hears once, asynchronously, the worker's pid (undefined if it could not start).
+   */
+  spawnFor(job: TrialJob, gpuIndices: number[] | undefined, onStarted: (pid: number | undefined) => void): ReuseWorker {
     const id = this.nextWorkerId++;
     const logDir = path.join(this.host.workersDir(job), `worker-${id}`);
     mkdirSync(logDir, { recursive: true });
     const worker = new ReuseWorker(
       {
+        launcher: this.host.launcher,
         id,
         gpuKey: gpuKeyOf(job),
         gpuIndices,
@@ -91,6 +97,7 @@ export class ReusePool {
         env: this.host.workerEnv(job, gpuIndices),
         logDir,
         killGraceMs: this.host.killGraceMs,
+        onStarted,
       },
       this.workerHost,
     );

@@ -10,6 +10,7 @@ import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message
 import type { TrialExit, TrialJob, TrainingServiceListener } from '../training-service';
 import { parametersMessage } from '../service-common';
 import { readFileTail } from './file-tail';
+import type { ProcessLauncher } from './process-launcher';
 import { TrialProcess, trialExitOf, type ProcessExit } from './trial-process';
 
 /** What a worker needs from its pool. */
@@ -28,6 +29,7 @@ export interface WorkerHost {
 
 /** Where and how to start the worker process. */
 export interface WorkerSpawn {
+  launcher: ProcessLauncher;
   id: number;
   /** Job's gpuNumber, or -1 when unmanaged: workers only take jobs with the same key. */
   gpuKey: number;
@@ -38,6 +40,8 @@ export interface WorkerSpawn {
   env: NodeJS.ProcessEnv;
   logDir: string;
   killGraceMs: number;
+  /** The worker's process runs (pid) or could not start (undefined); called once, before any event. */
+  onStarted(pid: number | undefined): void;
 }
 
 const NO_MORE_TRIALS = encodeMessage({ type: 'no_more_trials' });
@@ -76,6 +80,7 @@ export class ReuseWorker {
       this.resolveGone = resolve;
     });
     this.process = new TrialProcess({
+      launcher: spawn.launcher,
       shell: spawn.shell,
       command: spawn.command,
       cwd: spawn.cwd,
@@ -86,6 +91,9 @@ export class ReuseWorker {
       log: (line) => host.log(line),
       onLine: (line) => this.onLine(line),
       onLineError: (error, preview) => this.onMalformed(preview, error),
+      onStarted: (pid) => spawn.onStarted(pid),
+      // Its end can only be seen as the channel closing: let it finish its trial, then exit.
+      onLost: () => this.retire(),
       onExit: (exit) => void this.onExit(exit),
     });
   }

@@ -33,6 +33,7 @@ export function buildTrialEnv(
     env[TRIAL_ENV.sequence] = String(job.sequence);
   }
   delete env[TRIAL_ENV.channelDir];
+  delete env['NASCTL_SPAWNER']; // the daemon's own setting (spawner on/off), nothing for trials
   if (gpuIndices !== undefined) env['CUDA_VISIBLE_DEVICES'] = gpuIndices.join(',');
   else if (job.gpuNumber === 0) env['CUDA_VISIBLE_DEVICES'] = '';
   return env;

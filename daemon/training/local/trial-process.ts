@@ -4,17 +4,20 @@
  * two log files itself, in the child, before it runs the command: file creation costs 45-200 us
  * of journaling each on ext4, which the daemon's event loop no longer pays per trial.
  *
- * Lifecycle: constructed = spawned. Channel lines are delivered through `onLine`/`onLineError`.
- * When the leader exits, whatever is left in its group is SIGKILLed (orphans must not keep GPUs),
- * the channel is drained, and `onExit` fires once, after every line; `finished` then resolves.
+ * Started through a `ProcessLauncher`: by default the spawner process (fork() off the event
+ * loop), else directly. Lifecycle: constructed = launch requested. `onStarted` fires once, first
+ * (with the pid, or undefined when the process could not start); channel lines are delivered
+ * through `onLine`/`onLineError` only after it. When the leader exits, whatever is left in its
+ * group is SIGKILLed (orphans must not keep GPUs), the channel is drained, and `onExit` fires
+ * once, after every line; `finished` then resolves. When the launcher loses sight of the process
+ * (the spawner died), the trial ends, lost, once its channel closes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { LineDecoder, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
 import type { TrialExit } from '../training-service';
+import type { ProcessLauncher } from './process-launcher';
 import { signalGroup, waitForGroupGone } from './process-group';
-
 /** How the process ended. */
 export interface ProcessExit {
   exitCode?: number;
@@ -50,6 +53,7 @@ const LOGS_UNAVAILABLE = 126;
 
 /** Everything needed to start one process. */
 export interface TrialProcessOptions extends LineSink {
+  launcher: ProcessLauncher;
   shell: string;
   command: string;
   cwd: string;
@@ -58,21 +62,33 @@ export interface TrialProcessOptions extends LineSink {
   stderrPath: string;
   /** SIGTERM -> SIGKILL delay of `kill()`; also how long to wait for the channel after exit. */
   killGraceMs: number;
+  /** Called once, never from inside the constructor, before any line and before `onExit`. */
+  onStarted?(pid: number | undefined): void;
+  /** The launcher lost sight of the process (it may still run; `onExit` follows when its channel closes). */
+  onLost?(reason: string): void;
   /** Called once, after the last line. */
   onExit(exit: ProcessExit): void;
   log: (line: string) => void;
 }
 
-/** Owns one child. Construct it to spawn; never throws (spawn failures become an exit). */
+/** Owns one child. Construct it to launch; never throws (spawn failures become an exit). */
 export class TrialProcess {
-  /** Process id = process group id; undefined when spawning failed. */
-  readonly pid: number | undefined;
   /** Resolves after `onExit` ran. */
   readonly finished: Promise<void>;
   private readonly options: TrialProcessOptions;
-  private readonly channel: Socket | undefined;
   private readonly decoder: LineDecoder;
+  private processId: number | undefined;
+  private started = false;
+  private constructing = true;
+  private channel: Socket | undefined;
+  private channelHead: Buffer | undefined;
+  private channelClosed = false;
+  /** Set when the channel will not come (or was given up on): finishing does not wait for it. */
+  private channelGivenUp = false;
   private exit: ProcessExit | undefined;
+  private lostReason: string | undefined;
+  private killRequested = false;
+  private finishing = false;
   private done = false;
   private resolveFinished!: () => void;
   private killTimer: NodeJS.Timeout | undefined;
@@ -86,78 +102,154 @@ export class TrialProcess {
     this.decoder = new LineDecoder(options);
     const problem = checkCwd(options.cwd);
     if (problem !== undefined) {
-      this.pid = undefined;
       queueMicrotask(() => this.complete({ spawnError: problem }));
-      return;
+    } else {
+      // The first line of the script points stdout/stderr at the log files (appending); the
+      // user's command follows unchanged, run by the same shell.
+      const script = `exec >>${shellQuote(options.stdoutPath)} 2>>${shellQuote(options.stderrPath)} || exit ${LOGS_UNAVAILABLE}\n${options.command}`;
+      options.launcher.launch(
+        { shell: options.shell, script, cwd: options.cwd, env: options.env },
+        {
+          onSpawned: (pid) => this.onSpawned(pid),
+          onChannel: (socket, head) => this.onChannel(socket, head),
+          onExit: (code, signal) => this.onLeaderExit(code, signal),
+          onSpawnError: (message) => this.onSpawnError(message),
+          onLost: (reason) => this.onLost(reason),
+        },
+      );
     }
-    let child: ChildProcess;
-    // The first line of the script points stdout/stderr at the log files (appending); the user's
-    // command follows unchanged, run by the same shell.
-    const script = `exec >>${shellQuote(options.stdoutPath)} 2>>${shellQuote(options.stderrPath)} || exit ${LOGS_UNAVAILABLE}\n${options.command}`;
-    try {
-      child = spawn(options.shell, ['-c', script], {
-        cwd: options.cwd,
-        env: options.env,
-        detached: true,
-        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-      });
-    } catch (error) {
-      this.pid = undefined;
-      queueMicrotask(() => this.complete({ spawnError: `cannot start "${options.command}": ${(error as Error).message}` }));
-      return;
-    }
-    this.pid = child.pid;
-    const channel = child.stdio[3] as Socket | null;
-    this.channel = channel ?? undefined;
-    if (channel) {
-      channel.on('data', (chunk: Buffer) => this.decoder.push(chunk));
-      channel.on('error', (error) => options.log(`trial channel (pid ${this.pid}): ${error.message}`));
-    }
-    child.on('error', (error) => {
-      // Without a pid the spawn itself failed and no 'exit' will follow; otherwise a signal failed.
-      if (child.pid === undefined) this.complete({ spawnError: `cannot start "${options.command}": ${error.message}` });
-      else options.log(`trial process ${child.pid}: ${error.message}`);
-    });
-    child.on('exit', (code, signal) => this.onLeaderExit(code, signal));
-    child.on('close', () => void this.onClose());
+    this.constructing = false;
   }
 
-  /** True once the leader process has exited (the trial may still be draining its channel). */
+  /** Process id = process group id; undefined until the process runs, or when it could not start. */
+  get pid(): number | undefined {
+    return this.processId;
+  }
+
+  /** True once the leader process has exited or can no longer be observed (the channel may still drain). */
   get exited(): boolean {
-    return this.exit !== undefined;
+    return this.exit !== undefined || this.lostReason !== undefined;
   }
 
-  /** Writes one encoded line to the trial. Ignored after exit (the trial can no longer read it). */
+  /**
+   * Writes one encoded line to the trial. Ignored after exit (the trial can no longer read it);
+   * still written after the process was lost from sight, since it may still be running.
+   */
   send(line: string): void {
     if (this.channel !== undefined && !this.channel.destroyed && this.exit === undefined) this.channel.write(line);
   }
 
   /**
-   * SIGTERM to the whole process group, SIGKILL after `killGraceMs`. Resolves when the process
-   * has exited and `onExit` has run. Idempotent.
+   * SIGTERM to the whole process group, SIGKILL after `killGraceMs`. A kill requested before the
+   * pid is known is carried out when it arrives. Resolves when the process has exited and
+   * `onExit` has run. Idempotent.
    */
   kill(): Promise<void> {
-    if (this.done || this.pid === undefined) return this.finished;
-    if (this.killTimer === undefined && this.exit === undefined) {
-      signalGroup(this.pid, 'SIGTERM');
-      this.killTimer = setTimeout(() => {
-        if (this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
-      }, this.options.killGraceMs);
-    }
+    if (this.done) return this.finished;
+    this.killRequested = true;
+    if (this.processId !== undefined) this.startKill(this.processId);
     return this.finished;
   }
 
-  private onLeaderExit(code: number | null, signal: NodeJS.Signals | null): void {
-    this.exit = code !== null ? { exitCode: code } : { signal: signal ?? 'unknown' };
-    if (this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
-    // A process that left our group may still hold fd 3 open: do not wait for it forever.
-    this.drainTimer = setTimeout(() => this.channel?.destroy(), this.options.killGraceMs);
+  private startKill(pid: number): void {
+    if (this.killTimer !== undefined || this.exit !== undefined) return;
+    signalGroup(pid, 'SIGTERM');
+    this.killTimer = setTimeout(() => {
+      signalGroup(pid, 'SIGKILL');
+      // Without an exit report, the channel is the only sign of the end: do not wait forever.
+      if (this.lostReason !== undefined) this.armDrain();
+    }, this.options.killGraceMs);
   }
 
-  private async onClose(): Promise<void> {
+  private onSpawned(pid: number): void {
+    if (this.done) {
+      signalGroup(pid, 'SIGKILL');
+      return;
+    }
+    this.processId = pid;
+    this.start(pid);
+    if (this.killRequested) this.startKill(pid);
+  }
+
+  /** Emits onStarted (deferred when inside the constructor), then lets channel lines through. */
+  private start(pid: number | undefined): void {
+    if (this.started) return;
+    this.started = true;
+    const emit = (): void => {
+      this.options.onStarted?.(pid);
+      this.openChannel();
+    };
+    if (this.constructing) queueMicrotask(emit);
+    else emit();
+  }
+
+  private onChannel(socket: Socket, head: Buffer | undefined): void {
+    if (this.done || this.channel !== undefined) {
+      socket.destroy();
+      return;
+    }
+    this.channel = socket;
+    this.channelHead = head;
+    socket.on('error', (error) => this.options.log(`trial channel (pid ${this.processId ?? '?'}): ${error.message}`));
+    socket.once('close', () => {
+      this.channelClosed = true;
+      void this.maybeFinish();
+    });
+    if (this.started && !this.constructing) this.openChannel();
+  }
+
+  /** Starts reading the channel once the process is known to run (lines never precede onStarted). */
+  private openChannel(): void {
+    const socket = this.channel;
+    if (socket === undefined || this.done || socket.listenerCount('data') > 0) return;
+    const head = this.channelHead;
+    this.channelHead = undefined;
+    if (head !== undefined) this.decoder.push(head);
+    socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
+    socket.resume();
+  }
+
+  private onLeaderExit(code: number | null, signal: string | null): void {
+    this.exit = code !== null ? { exitCode: code } : { signal: signal ?? 'unknown' };
+    if (this.processId !== undefined) signalGroup(this.processId, 'SIGKILL');
+    // A process that left our group may still hold fd 3 open: do not wait for it forever.
+    this.armDrain();
+    void this.maybeFinish();
+  }
+
+  private onSpawnError(message: string): void {
+    this.channel?.destroy();
+    this.complete({ spawnError: `cannot start "${this.options.command}": ${message}` });
+  }
+
+  private onLost(reason: string): void {
+    this.lostReason = reason;
+    this.options.log(`trial process ${this.processId ?? '?'}: ${reason}; it ends when its channel closes`);
+    if (this.channel === undefined || this.killTimer !== undefined) this.armDrain();
+    this.options.onLost?.(reason);
+    void this.maybeFinish();
+  }
+
+  /** After `killGraceMs`, stops waiting for the channel (destroying it if it came). */
+  private armDrain(): void {
+    if (this.drainTimer !== undefined) return;
+    this.drainTimer = setTimeout(() => {
+      if (this.channel !== undefined) {
+        this.channel.destroy();
+      } else {
+        this.channelGivenUp = true;
+        void this.maybeFinish();
+      }
+    }, this.options.killGraceMs);
+  }
+
+  private async maybeFinish(): Promise<void> {
+    if (this.done || this.finishing || !this.exited || !(this.channelClosed || this.channelGivenUp)) return;
+    this.finishing = true;
+    this.openChannel(); // a channel still paused here has lines to deliver
     this.decoder.end();
-    if (this.pid !== undefined) await waitForGroupGone(this.pid, this.options.log);
-    let exit = this.exit ?? { signal: 'unknown' };
+    if (this.processId !== undefined) await waitForGroupGone(this.processId, this.options.log);
+    let exit: ProcessExit = this.exit ?? { spawnError: this.lostReason ?? 'the process can no longer be observed' };
     if (exit.exitCode === LOGS_UNAVAILABLE && !existsSync(this.options.stderrPath)) {
       exit = { ...exit, spawnError: `cannot create the log files ${this.options.stdoutPath} and stderr.log; check that the directory exists and is writable` };
     }
@@ -166,6 +258,10 @@ export class TrialProcess {
 
   private complete(exit: ProcessExit): void {
     if (this.done) return;
+    if (!this.started) {
+      this.started = true;
+      this.options.onStarted?.(undefined);
+    }
     this.done = true;
     if (this.killTimer !== undefined) clearTimeout(this.killTimer);
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);

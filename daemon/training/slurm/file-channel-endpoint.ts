@@ -1,13 +1,16 @@
 /**
  * The daemon's side of the file channel (cluster transport) for one channel directory: reads
- * `messages.jsonl` as the trial appends to it (watched with chokidar; a byte offset per file,
- * a trailing partial line is kept until its newline arrives) and writes replies as
- * `parameters/<seq>.json` (temp file, then rename: a file that exists is complete).
+ * `messages.jsonl` as the trial appends to it (a byte offset per file, a trailing partial line
+ * is kept until its newline arrives) and writes replies as `parameters/<seq>.json` (temp file,
+ * then rename: a file that exists is complete). The folder is watched with the file system's
+ * change notifications (`fs.watch`, inotify), or with chokidar polling where those do not see
+ * other hosts' writes (`usePolling`, NFS-like file systems) or cannot be set up.
  *
- * The offset is saved in `messages.offset` after every read, so a daemon that restarts and
- * re-attaches continues where the previous one stopped instead of delivering metrics twice.
+ * The offset is saved in `messages.offset` after every read (one positional write into a file
+ * kept open), so a daemon that restarts and re-attaches continues where the previous one
+ * stopped instead of delivering metrics twice.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, watch as fsWatch, writeFileSync, type FSWatcher as NodeWatcher } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, watch as fsWatch, writeFileSync, writeSync, type FSWatcher as NodeWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { LineDecoder, MAX_LINE_BYTES, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
@@ -24,6 +27,8 @@ export const OFFSET_FILE = 'messages.offset';
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 /** chokidar's throttle window for 'change' events of one file. */
 const CHOKIDAR_THROTTLE_MS = 50;
+/** Width of the saved offset: every save overwrites the same bytes, so the file never needs truncating. */
+const OFFSET_WIDTH = 20;
 
 /** Options of one endpoint. */
 export interface FileChannelOptions extends LineSink {
@@ -44,11 +49,14 @@ export class FileChannelEndpoint {
   readonly dir: string;
   private readonly options: FileChannelOptions;
   private readonly decoder: LineDecoder;
-  private readonly watcher: FSWatcher;
-  /** Unthrottled inotify watch of the folder (not with polling): delivers lines without chokidar's 50 ms change throttle. */
+  /** chokidar: with polling, or where `fs.watch` failed. */
+  private watcher: FSWatcher | undefined;
+  /** Unthrottled inotify watch of the folder (not with polling): reads every append at once. */
   private fastWatcher: NodeWatcher | undefined;
   private readonly messagesPath: string;
   private offset = 0;
+  /** `messages.offset`, kept open for writing; undefined until the first save (or when it cannot be opened). */
+  private offsetFd: number | undefined;
   private closed = false;
   private trailingRead: NodeJS.Timeout | undefined;
 
@@ -59,27 +67,7 @@ export class FileChannelEndpoint {
     mkdirSync(path.join(options.dir, REPLIES_DIR), { recursive: true });
     this.decoder = new LineDecoder(options);
     if (options.resume === true) this.offset = readSavedOffset(options.dir);
-    this.watcher = watch(options.dir, {
-      depth: 0,
-      ignoreInitial: true,
-      usePolling: options.usePolling ?? false,
-      interval: options.pollIntervalMs ?? 500,
-      ignored: (file, stats) => file !== options.dir && (stats?.isDirectory() === true || path.basename(file).endsWith('.tmp') || path.basename(file) === OFFSET_FILE),
-    });
-    const onEvent = (file: string): void => {
-      if (this.closed) return;
-      const name = path.basename(file);
-      if (name === MESSAGES_FILE) {
-        this.readNew();
-        this.scheduleTrailingRead();
-      } else {
-        options.onFile?.(name);
-      }
-    };
-    this.watcher.on('add', onEvent);
-    this.watcher.on('change', onEvent);
-    this.watcher.on('error', () => this.readNew());
-    if (options.usePolling !== true) this.watchFast();
+    if (options.usePolling === true || !this.watchFast()) this.watchWithChokidar();
     // Lines written before the watch was in place.
     queueMicrotask(() => this.readNew());
   }
@@ -140,29 +128,64 @@ export class FileChannelEndpoint {
     this.decoder.end();
     this.fastWatcher?.close();
     this.fastWatcher = undefined;
-    await this.watcher.close();
+    if (this.offsetFd !== undefined) closeQuietly(this.offsetFd);
+    this.offsetFd = undefined;
+    await this.watcher?.close();
   }
 
   /**
-   * chokidar holds back a 'change' that follows another within 50 ms of the same file, so in reuse
-   * mode a worker's "next trial, please" right after its final metric would wait for the trailing
-   * read. Where the file system reports changes (not with polling), a plain `fs.watch` of the
-   * folder reads every append at once; chokidar still reports the other files (`exit_code`) and
-   * stays as the fallback when this watch cannot be set up or fails.
+   * Where the file system reports changes (not with polling): a plain `fs.watch` of the folder
+   * reads every append at once and reports the other files (`exit_code`). chokidar, which stats
+   * every changed file, rescans the folder and holds back a 'change' that follows another within
+   * 50 ms, cost more than the rest of a reuse-mode trial's hand-over. Returns false when the
+   * folder cannot be watched; a watch that fails later hands over to chokidar.
    */
-  private watchFast(): void {
+  private watchFast(): boolean {
     try {
       const watcher = fsWatch(this.dir, { persistent: true }, (_event, name) => {
+        if (this.closed) return;
         if (name === MESSAGES_FILE) this.readNew();
+        else if (name !== null && name !== OFFSET_FILE && name !== REPLIES_DIR && !name.endsWith('.tmp')) this.options.onFile?.(name);
       });
       watcher.on('error', () => {
         watcher.close();
-        if (this.fastWatcher === watcher) this.fastWatcher = undefined;
+        if (this.fastWatcher !== watcher) return;
+        this.fastWatcher = undefined;
+        if (!this.closed) {
+          this.watchWithChokidar();
+          this.readNew();
+        }
       });
       this.fastWatcher = watcher;
+      return true;
     } catch {
-      // not watchable: chokidar alone
+      return false;
     }
+  }
+
+  /** chokidar's watch of the folder: by polling (network file systems) or as the fallback of `fs.watch`. */
+  private watchWithChokidar(): void {
+    const options = this.options;
+    this.watcher = watch(options.dir, {
+      depth: 0,
+      ignoreInitial: true,
+      usePolling: options.usePolling ?? false,
+      interval: options.pollIntervalMs ?? 500,
+      ignored: (file, stats) => file !== options.dir && (stats?.isDirectory() === true || path.basename(file).endsWith('.tmp') || path.basename(file) === OFFSET_FILE),
+    });
+    const onEvent = (file: string): void => {
+      if (this.closed) return;
+      const name = path.basename(file);
+      if (name === MESSAGES_FILE) {
+        this.readNew();
+        this.scheduleTrailingRead();
+      } else {
+        options.onFile?.(name);
+      }
+    };
+    this.watcher.on('add', onEvent);
+    this.watcher.on('change', onEvent);
+    this.watcher.on('error', () => this.readNew());
   }
 
   /**
@@ -192,10 +215,20 @@ export class FileChannelEndpoint {
 
   private saveOffset(): void {
     try {
-      writeFileSync(path.join(this.dir, OFFSET_FILE), String(this.offset));
+      // No O_TRUNC: a daemon killed between truncating and writing would leave no offset at all.
+      this.offsetFd ??= openSync(path.join(this.dir, OFFSET_FILE), fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o644);
+      writeSync(this.offsetFd, String(this.offset).padEnd(OFFSET_WIDTH), 0);
     } catch {
       // best effort: without it a re-attach re-reads from 0
     }
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
   }
 }
 

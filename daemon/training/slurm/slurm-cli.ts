@@ -166,6 +166,26 @@ export class SlurmCli {
     return undefined;
   }
 
+  /**
+   * Synchronous: this user's jobs still held by Slurm (pending, running, ...) whose working
+   * directory lies directly in `parent` (reuse workers run with `--chdir=<workersDir>/worker-<n>`),
+   * with their state and name. Used when a restarted daemon adopts the workers of an earlier one.
+   * [] when squeue fails.
+   */
+  queuedJobsInDirSync(parent: string): Array<{ jobId: string; state: string; name: string; dir: string }> {
+    const found: Array<{ jobId: string; state: string; name: string; dir: string }> = [];
+    try {
+      const out = execFileSync(this.command('squeue'), ['-h', '-u', this.user, '-o', '%i|%T|%j|%Z'], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
+      for (const line of out.split('\n')) {
+        const [jobId, state, name, dir] = line.trim().split('|');
+        if (jobId && state && dir && path.dirname(dir) === parent && isActiveState(state)) found.push({ jobId, state, name: name ?? '', dir });
+      }
+    } catch {
+      // squeue failed: nothing found
+    }
+    return found;
+  }
+
   private command(name: string): string {
     return this.binDir === undefined ? name : path.join(this.binDir, name);
   }

@@ -13,13 +13,16 @@ import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message
 import type { StartResult, TrainingService, TrainingServiceListener, TrialJob } from '../training-service';
 import { readFileTail } from '../local/file-tail';
 import { NOOP_LISTENER, parametersMessage } from '../service-common';
+import { BackgroundFiles } from '../background-files';
 import { BackoffPoller } from './backoff-poller';
+import { HandOverQueue } from './hand-over-queue';
 import { REPLIES_DIR, writeReply } from './file-channel-endpoint';
 import { SlurmCli } from './slurm-cli';
 import { SlurmJob, type SlurmJobHost } from './slurm-job';
 import { BATCH_SCRIPT, JOB_ID_FILE, jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
 import { isActiveState, pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
 import { SlurmWorkerPool } from './slurm-worker-pool';
+import { WorkerReattach } from './slurm-worker-reattach';
 
 /** Constructor options. Only `config` is required. */
 export interface SlurmTrainingServiceOptions {
@@ -73,6 +76,12 @@ export class SlurmTrainingService implements TrainingService {
   private readonly outstanding = new Map<SlurmJob, JobOwner>();
   private readonly poller: BackoffPoller;
   private readonly pool: SlurmWorkerPool | undefined;
+  private readonly workerReattach: WorkerReattach | undefined;
+  private readonly workersDirOption: string | undefined;
+  /** The per-trial files for people (parameters.json, worker.txt), written off the event loop. */
+  private readonly files: BackgroundFiles;
+  /** Spawn mode: submissions wait here until the trial records are durable. */
+  private readonly handOvers: HandOverQueue;
   private experimentId: string | undefined;
   private shuttingDown = false;
   /** Reuse mode: whether worker jobs left by an earlier daemon were looked for (once, before our first submission). */
@@ -91,18 +100,34 @@ export class SlurmTrainingService implements TrainingService {
       poll: () => this.poll(),
       active: () => this.outstanding.size > 0,
     });
+    this.workersDirOption = options.workersDir;
+    this.files = new BackgroundFiles({ log: this.log });
+    this.handOvers = new HandOverQueue({ flush: () => this.listener.flush?.(), log: this.log });
     if (this.config.reuseMode) {
       this.pool = new SlurmWorkerPool({
         listener: () => this.listener,
         log: this.log,
         idleMs: options.workerIdleMs ?? 10_000,
-        workersDir: (job) => options.workersDir ?? (this.config.sharedDirectory !== undefined ? path.join(this.config.sharedDirectory, 'workers', job.experimentId) : path.resolve(job.trialDir, '..', '..', 'workers')),
+        workersDir: (job) => this.workersDir(job),
         jobHost: (sink) => this.jobHost(sink),
         follow: (job, owner) => this.follow(job, owner),
         unfollow: (job) => this.outstanding.delete(job),
         submit: (job, spec) => this.submit(job, spec),
         cancel: (job) => this.cancel(job),
         env: (job) => this.jobEnv(job),
+        writeFile: (file, data) => this.files.write(file, data),
+      });
+      const pool = this.pool;
+      this.workerReattach = new WorkerReattach({
+        cli: this.cli,
+        pool,
+        listener: () => this.listener,
+        log: this.log,
+        onExperimentId: (id) => {
+          this.experimentId ??= id;
+        },
+        kick: () => this.poller.kick(),
+        workersDir: (experimentId, trialDir) => this.workersDir({ experimentId, trialDir }),
       });
     }
   }
@@ -120,13 +145,17 @@ export class SlurmTrainingService implements TrainingService {
    */
   tryStart(job: TrialJob): StartResult {
     if (this.shuttingDown) return { started: false, wait: { kind: 'capacity', message: 'the Slurm training service is shutting down' } };
+    if (this.pool?.claim(job.trialId) === true) return { started: true }; // an adopted worker runs it already
     if (this.spawned.has(job.trialId) || this.pool?.has(job.trialId)) {
       throw new ConflictError(`trial ${job.trialId} is already running on the Slurm training service; kill it before starting it again`);
     }
     this.experimentId ??= job.experimentId;
-    writeFileSync(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters));
+    this.files.write(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters));
     if (this.pool !== undefined) {
-      if (!this.leftoverWorkersChecked) this.cancelLeftoverWorkers(job.experimentId);
+      if (!this.leftoverWorkersChecked) {
+        this.workerReattach?.adoptLive(this.workersDir(job));
+        this.cancelLeftoverWorkers(job.experimentId);
+      }
       this.pool.start(job);
       return { started: true };
     }
@@ -170,6 +199,7 @@ export class SlurmTrainingService implements TrainingService {
       }
     }
     await this.poller.stop();
+    await this.files.close();
   }
 
   /**
@@ -186,6 +216,7 @@ export class SlurmTrainingService implements TrainingService {
     await this.pool?.detach();
     this.spawned.clear();
     this.outstanding.clear();
+    await this.files.close();
   }
 
   /**
@@ -195,12 +226,15 @@ export class SlurmTrainingService implements TrainingService {
    * squeue) and, when the job is still queued or running in Slurm (or has left
    * an exit record), follows it to its end: messages not yet read, then onExit. Nothing is
    * submitted. Returns false when there is nothing to follow (the caller then treats the trial
-   * as interrupted). Reuse mode: always false (trials that ran inside an old worker job are re-run;
-   * the old workers are cancelled before the first new submission). Call after `setListener`;
-   * synchronous (runs squeue once or twice).
+   * as interrupted). Reuse mode: every live worker job of the experiment is adopted (once), the
+   * trial is followed on the worker whose replies name it, or finished from the records of a
+   * worker that ended after it (see `WorkerReattach.reattach`), and adopted workers take the next
+   * trials. Call after `setListener`; synchronous (runs squeue once or twice).
    */
   reattach(trialId: string, trialDir: string): boolean {
-    if (this.spawned.has(trialId) || this.shuttingDown) return false;
+    if (this.shuttingDown) return false;
+    if (this.workerReattach !== undefined) return this.workerReattach.reattach(trialId, trialDir);
+    if (this.spawned.has(trialId)) return false;
     let jobId = readJobId(trialDir);
     let queued = jobId === undefined ? undefined : this.cli.queuedJobSync(jobId);
     if (jobId === undefined && existsSync(path.join(trialDir, BATCH_SCRIPT))) {
@@ -229,15 +263,16 @@ export class SlurmTrainingService implements TrainingService {
   }
 
   /**
-   * Reuse mode, before this service submits anything: worker jobs of the experiment that an
-   * earlier daemon left (killed, or restarted) would wait for a trial forever and hold their
-   * allocation, since nobody writes to their channel any more: cancel them. Their running trials
-   * were marked interrupted and are re-run (see `reattach`).
+   * Reuse mode, before this service submits anything (and after live workers in the workers
+   * folder were adopted): worker jobs of the experiment that an earlier daemon left and that
+   * could not be adopted (their folder is elsewhere or unreadable) would wait for a trial forever
+   * and hold their allocation, since nobody writes to their channel any more: cancel them.
    */
   private cancelLeftoverWorkers(experimentId: string): void {
     this.leftoverWorkersChecked = true;
     const prefix = jobNamePrefix(experimentId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const left = this.cli.queuedByNameSync(new RegExp(`^${prefix}w\\d+$`));
+    const adopted = this.workerReattach?.adoptedJobIds ?? new Set<string>();
+    const left = this.cli.queuedByNameSync(new RegExp(`^${prefix}w\\d+$`)).filter((id) => !adopted.has(id));
     if (left.length === 0) return;
     this.log(`cancelling ${left.length} reuse worker job(s) left by an earlier daemon: ${left.join(', ')}`);
     void this.cli.cancel(left);
@@ -246,7 +281,6 @@ export class SlurmTrainingService implements TrainingService {
   // ------------------------------------------------------------------ spawn mode
 
   private startSpawned(job: TrialJob): void {
-    writeReply(job.trialDir, 0, parametersMessage(job));
     const trial = this.newSpawnedTrial(job.trialId, job.trialDir, job.maxDurationMs);
     const spec: JobSpec = {
       name: `${jobNamePrefix(job.experimentId)}${job.trialId}`,
@@ -257,13 +291,20 @@ export class SlurmTrainingService implements TrainingService {
       gpus: this.config.gpusPerTrial ?? job.gpuNumber,
     };
     this.follow(trial.slurm, this.ownerOf(trial));
-    trial.submitted = this.submit(trial.slurm, spec).then(
-      (jobId) => this.listener.onStarted(job.trialId, { jobId }),
-      (error: Error) => {
-        this.log(`trial ${job.trialId}: ${error.message}`);
-        void this.finishSpawned(trial, undefined, `cannot submit the trial to Slurm: ${error.message}`);
-      },
-    );
+    // Submitted once the daemon's record of the trial is durable: a restarted daemon never finds a job it has no record of.
+    trial.submitted = this.handOvers
+      .next()
+      .then(() => {
+        writeReply(job.trialDir, 0, parametersMessage(job));
+        return this.submit(trial.slurm, spec);
+      })
+      .then(
+        (jobId) => this.listener.onStarted(job.trialId, { jobId }),
+        (error: Error) => {
+          this.log(`trial ${job.trialId}: ${error.message}`);
+          void this.finishSpawned(trial, undefined, `cannot submit the trial to Slurm: ${error.message}`);
+        },
+      );
   }
 
   private newSpawnedTrial(trialId: string, dir: string, maxDurationMs: number | undefined): SpawnedTrial {
@@ -367,6 +408,12 @@ export class SlurmTrainingService implements TrainingService {
 
   private jobHost(sink: Pick<SlurmJobHost, 'onLine' | 'onLineError' | 'onExitRecord'>): SlurmJobHost {
     return { ...sink, cli: this.cli, config: this.config, usePolling: this.usePolling };
+  }
+
+  /** Reuse mode: the folder of the experiment's worker folders. */
+  private workersDir(job: Pick<TrialJob, 'experimentId' | 'trialDir'>): string {
+    if (this.workersDirOption !== undefined) return this.workersDirOption;
+    return this.config.sharedDirectory !== undefined ? path.join(this.config.sharedDirectory, 'workers', job.experimentId) : path.resolve(job.trialDir, '..', '..', 'workers');
   }
 
   private jobEnv(job: TrialJob): Record<string, string> {

@@ -16,6 +16,8 @@ import { writeReply } from './file-channel-endpoint';
 import { SlurmJob, type SlurmJobHost } from './slurm-job';
 import { jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
 import { pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
+import { HandOverQueue } from './hand-over-queue';
+import { TRIAL_WORKER_FILE, WORKER_META_FILE, workerMetaText, type WorkerRecord } from './slurm-worker-records';
 
 /** What the pool needs from the service. */
 export interface SlurmWorkerPoolHost {
@@ -29,10 +31,15 @@ export interface SlurmWorkerPoolHost {
   submit(job: SlurmJob, spec: JobSpec): Promise<string>;
   cancel(job: SlurmJob): Promise<void>;
   env(job: TrialJob): Record<string, string>;
+  /** Writes a file for people off the event loop (`worker.txt`); failures are logged. */
+  writeFile(file: string, data: string): void;
 }
 
 interface Assignment {
-  job: TrialJob;
+  trialId: string;
+  maxDurationMs: number | undefined;
+  /** False for a trial found on an adopted worker until the daemon claims it (reattach, tryStart): its events go nowhere until then. */
+  claimed: boolean;
   /** Index of the reply that carried its parameters. */
   reply: number;
   cause: TrialExit['cause'] | undefined;
@@ -55,15 +62,23 @@ interface Worker {
   finished: boolean;
 }
 
+/** gpuKey of an adopted worker whose folder lacks worker.json: takes any trial. */
+const ANY_GPU_KEY = Number.NaN;
+
 /** The pool of one service. */
 export class SlurmWorkerPool {
   private readonly host: SlurmWorkerPoolHost;
   private readonly workers = new Set<Worker>();
   private readonly byTrial = new Map<string, Worker>();
+  /** Folders of workers adopted from an earlier daemon. */
+  private readonly adoptedDirs = new Set<string>();
+  /** Reply files and submissions wait here until the trial records are durable. */
+  private readonly handOvers: HandOverQueue;
   private nextId = 0;
 
   constructor(host: SlurmWorkerPoolHost) {
     this.host = host;
+    this.handOvers = new HandOverQueue({ flush: () => this.host.listener().flush?.(), log: (line) => this.host.log(line) });
   }
 
   /** True if `trialId` is assigned to a worker. */
@@ -75,7 +90,7 @@ export class SlurmWorkerPool {
   start(job: TrialJob): void {
     const key = job.gpuNumber ?? -1;
     for (const worker of this.workers) {
-      if (worker.gpuKey === key && worker.assignment === undefined && !worker.retiring && !worker.finished) {
+      if ((worker.gpuKey === key || Number.isNaN(worker.gpuKey)) && worker.assignment === undefined && !worker.retiring && !worker.finished) {
         this.assign(worker, job);
         queueMicrotask(() => this.host.listener().onStarted(job.trialId, worker.slurm.jobId === undefined ? {} : { jobId: worker.slurm.jobId }));
         return;
@@ -135,8 +150,57 @@ export class SlurmWorkerPool {
     this.byTrial.clear();
   }
 
-  private spawnFor(job: TrialJob, gpuKey: number): void {
-    const { id, dir } = this.freshWorkerDir(job);
+  /**
+   * Adopts a worker job left by an earlier daemon (a restart, or a daemon killed even with
+   * SIGKILL), reconstructed from its folder (`record`): follows job `jobId` and its channel from
+   * the saved offset, and takes up where the earlier daemon stopped: the trial it holds is kept
+   * unclaimed until `claim` (its events go nowhere before), a worker that waits for a trial is
+   * idle (it gets the next `start`), one that was told `no_more_trials` is retiring. `live`
+   * false: the job has ended (only its unread messages and its end are wanted): never given a
+   * trial. Call once per folder (`adopted(dir)` says whether it was); does not submit anything.
+   */
+  adopt(record: WorkerRecord, jobId: string, live: boolean): void {
+    const worker = this.newWorker(record.id, record.gpuKey ?? ANY_GPU_KEY, record.dir);
+    worker.requestsSeen = record.requestsSeen;
+    worker.repliesWritten = record.repliesWritten;
+    this.nextId = Math.max(this.nextId, record.id + 1);
+    if (record.holding !== undefined) {
+      const { trialId, reply } = record.holding;
+      worker.assignment = { trialId, maxDurationMs: undefined, claimed: false, reply, cause: undefined, deadline: undefined };
+      this.byTrial.set(trialId, worker);
+    }
+    this.workers.add(worker);
+    this.adoptedDirs.add(record.dir);
+    this.host.follow(worker.slurm, {
+      onQueued: (queued) => this.onQueued(worker, queued),
+      onGone: (final) => void this.onGone(worker, final),
+    });
+    worker.slurm.adopt(jobId, true);
+    if (!live) worker.retiring = true;
+    else if (worker.assignment === undefined && worker.requestsSeen > worker.repliesWritten) this.becameIdle(worker);
+    else if (worker.assignment === undefined && worker.repliesWritten > 0 && worker.requestsSeen <= worker.repliesWritten) worker.retiring = true; // told no_more_trials
+  }
+
+  /** True when the worker folder `dir` was adopted by this pool. */
+  adopted(dir: string): boolean {
+    return this.adoptedDirs.has(dir);
+  }
+
+  /**
+   * Claims trial `trialId` held (unclaimed) by an adopted worker: from now on its messages and
+   * its end are reported. Returns false when no adopted worker holds it unclaimed.
+   */
+  claim(trialId: string): boolean {
+    const worker = this.byTrial.get(trialId);
+    const a = worker?.assignment;
+    if (worker === undefined || a === undefined || a.trialId !== trialId || a.claimed) return false;
+    a.claimed = true;
+    const jobId = worker.slurm.jobId;
+    queueMicrotask(() => this.host.listener().onStarted(trialId, jobId === undefined ? {} : { jobId }));
+    return true;
+  }
+
+  private newWorker(id: number, gpuKey: number, dir: string): Worker {
     let resolveGone!: () => void;
     const worker: Worker = {
       id,
@@ -160,13 +224,20 @@ export class SlurmWorkerPool {
       this.host.jobHost({
         onLine: (line) => this.onLine(worker, line),
         onLineError: (error, preview) => {
-          if (worker.assignment !== undefined) this.host.listener().onMalformed(worker.assignment.job.trialId, preview, error);
+          if (worker.assignment?.claimed === true) this.host.listener().onMalformed(worker.assignment.trialId, preview, error);
           else this.host.log(`worker ${id}: malformed line outside any trial (${error})`);
         },
         onExitRecord: () => void 0, // the poller reports the worker's end with Slurm's verdict
       }),
     );
+    return worker;
+  }
+
+  private spawnFor(job: TrialJob, gpuKey: number): void {
+    const { id, dir } = this.freshWorkerDir(job);
+    const worker = this.newWorker(id, gpuKey, dir);
     this.workers.add(worker);
+    writeFileSync(path.join(dir, WORKER_META_FILE), workerMetaText(gpuKey));
     this.assign(worker, job);
     this.host.follow(worker.slurm, {
       onQueued: (queued) => this.onQueued(worker, queued),
@@ -180,10 +251,10 @@ export class SlurmWorkerPool {
       env: { ...this.host.env(job), ...protocolEnv({ experimentId: job.experimentId, channelDir: dir, ...(job.gpuNumber === undefined ? {} : { gpuNumber: job.gpuNumber }) }) },
       gpus: job.gpuNumber,
     };
-    worker.submitted = this.host.submit(worker.slurm, spec).then(
+    worker.submitted = this.handOvers.next().then(() => this.host.submit(worker.slurm, spec)).then(
       (jobId) => {
         const current = worker.assignment;
-        if (current !== undefined) this.host.listener().onStarted(current.job.trialId, { jobId });
+        if (current !== undefined) this.host.listener().onStarted(current.trialId, { jobId });
       },
       (error: Error) => {
         this.host.log(`worker ${id}: ${error.message}`);
@@ -216,28 +287,29 @@ export class SlurmWorkerPool {
     if (worker.idleTimer !== undefined) clearTimeout(worker.idleTimer);
     worker.idleTimer = undefined;
     const reply = worker.repliesWritten++;
-    worker.assignment = { job, reply, cause: undefined, deadline: undefined };
+    worker.assignment = { trialId: job.trialId, maxDurationMs: job.maxDurationMs, claimed: true, reply, cause: undefined, deadline: undefined };
     this.byTrial.set(job.trialId, worker);
-    writeReply(worker.dir, reply, parametersMessage(job));
-    const workerFile = `${path.join(worker.dir, 'stdout.log')}\n${path.join(worker.dir, 'stderr.log')}\n`;
-    try {
-      writeFileSync(path.join(job.trialDir, 'worker.txt'), workerFile);
-    } catch (error) {
-      this.host.log(`trial ${job.trialId}: cannot write worker.txt: ${(error as Error).message}`);
-    }
+    this.host.writeFile(path.join(job.trialDir, TRIAL_WORKER_FILE), `${path.join(worker.dir, 'stdout.log')}\n${path.join(worker.dir, 'stderr.log')}\n`);
+    this.handOvers.push(() => {
+      try {
+        writeReply(worker.dir, reply, parametersMessage(job));
+      } catch (error) {
+        this.loseAssignment(worker, job.trialId, `cannot write the trial's parameters into the reuse worker's channel ${worker.dir}: ${(error as Error).message}; check that the shared directory is writable`);
+      }
+    });
     if (job.maxDurationMs !== undefined && worker.requestsSeen > reply) this.armDeadline(worker);
   }
 
   private armDeadline(worker: Worker): void {
     const a = worker.assignment;
-    if (a === undefined || a.deadline !== undefined || a.job.maxDurationMs === undefined) return;
-    a.deadline = setTimeout(() => void this.kill(a.job.trialId, 'timeout'), a.job.maxDurationMs);
+    if (a === undefined || a.deadline !== undefined || a.maxDurationMs === undefined) return;
+    a.deadline = setTimeout(() => void this.kill(a.trialId, 'timeout'), a.maxDurationMs);
   }
 
   private onLine(worker: Worker, line: string): void {
     const parsed = parseTrialMessage(line);
     if (!parsed.ok) {
-      if (worker.assignment !== undefined) this.host.listener().onMalformed(worker.assignment.job.trialId, line, parsed.error);
+      if (worker.assignment?.claimed === true) this.host.listener().onMalformed(worker.assignment.trialId, line, parsed.error);
       return;
     }
     const message = parsed.message;
@@ -264,7 +336,9 @@ export class SlurmWorkerPool {
       return;
     }
     const a = worker.assignment;
-    if (a !== undefined && a.reply < worker.requestsSeen) this.host.listener().onMessage(a.job.trialId, message);
+    if (a !== undefined && a.reply < worker.requestsSeen) {
+      if (a.claimed) this.host.listener().onMessage(a.trialId, message);
+    }
     else if (message.type !== 'hello') this.host.log(`worker ${worker.id}: ${message.type} message outside any trial ignored`);
   }
 
@@ -284,20 +358,32 @@ export class SlurmWorkerPool {
     }
   }
 
+  /** The trial's hand-over failed: it ends 'lost', and the worker (whose channel is in doubt) retires. */
+  private loseAssignment(worker: Worker, trialId: string, detail: string): void {
+    const a = worker.assignment;
+    if (a === undefined || a.trialId !== trialId) return;
+    if (a.deadline !== undefined) clearTimeout(a.deadline);
+    worker.assignment = undefined;
+    this.byTrial.delete(trialId);
+    this.retire(worker);
+    this.host.listener().onExit({ trialId, cause: 'lost', detail });
+  }
+
   /** The worker finished its trial normally (it asked for the next one). */
   private endTrial(worker: Worker): void {
     const a = worker.assignment!;
     if (a.deadline !== undefined) clearTimeout(a.deadline);
     worker.assignment = undefined;
-    this.byTrial.delete(a.job.trialId);
-    this.host.listener().onExit({ trialId: a.job.trialId, cause: 'exited', exitCode: 0 });
+    this.byTrial.delete(a.trialId);
+    if (a.claimed) this.host.listener().onExit({ trialId: a.trialId, cause: 'exited', exitCode: 0 });
+    else this.host.log(`worker ${worker.id}: trial ${a.trialId}, left by an earlier daemon and not claimed, ended; its results are ignored`);
   }
 
   private onQueued(worker: Worker, queued: QueuedJob): void {
     const reason = pendingReason(queued);
     if (reason === worker.slurm.lastPendingReason) return;
     worker.slurm.lastPendingReason = reason;
-    if (worker.assignment !== undefined) this.host.listener().onPending?.(worker.assignment.job.trialId, reason);
+    if (worker.assignment?.claimed === true) this.host.listener().onPending?.(worker.assignment.trialId, reason);
   }
 
   private async onGone(worker: Worker, final: FinalJobState | undefined, submitError?: string): Promise<void> {
@@ -311,8 +397,12 @@ export class SlurmWorkerPool {
     if (a !== undefined) {
       if (a.deadline !== undefined) clearTimeout(a.deadline);
       worker.assignment = undefined;
-      this.byTrial.delete(a.job.trialId);
-      const exit = worker.slurm.trialExit(a.job.trialId, final, a.cause, submitError);
+      this.byTrial.delete(a.trialId);
+      if (!a.claimed) {
+        worker.resolveGone();
+        return;
+      }
+      const exit = worker.slurm.trialExit(a.trialId, final, a.cause, submitError);
       if (exit.cause === 'exited') exit.detail = `reuse worker ${worker.id} ended during the trial${exit.detail ? `: ${exit.detail}` : ''} (log: ${path.join(worker.dir, 'stdout.log')})`;
       const tail = await readFileTail(path.join(worker.dir, 'stderr.log'));
       if (tail !== '') exit.stderrTail = tail;

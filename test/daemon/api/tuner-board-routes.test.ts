@@ -28,9 +28,13 @@ describe('GET /api/v1/experiments/:id/tuner-board', () => {
   it('rebuilds the board from the history with the experiment classArgs and cost model', async () => {
     const res = await fetch(`${s.url}/api/v1/experiments/${id}/tuner-board`);
     assert.equal(res.status, 200);
-    const body = (await res.json()) as { tuner: string; considered: number; entries: Array<{ trialId: string; metric: number; flops: number }> };
+    const body = (await res.json()) as { tuner: string; boardSize: number; considered: number; entries: Array<{ trialId: string; metric: number; flops: number; addedAt?: number }> };
     assert.equal(body.tuner, 'PrioritizedPath');
+    assert.equal(body.boardSize, 2);
     assert.equal(body.considered, 4);
+    for (const e of body.entries) {
+      assert.equal(e.addedAt, s.service.listTrials(id, { limit: 100 }).items.find((t) => t.id === e.trialId)?.endedAt, `${e.trialId} added when it ended`);
+    }
     assert.deepEqual(body.entries.map((e) => [e.trialId, e.metric, e.flops]), [['t1', 72, 10], ['t3', 71, 10]]);
   });
 

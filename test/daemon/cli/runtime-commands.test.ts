@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useCpuBackend } from '../../trial-runtime/nn/tf-cpu';
-import { createSupernet } from '../../../trial-runtime/supernets/registry';
+import { builtinSpaces, createSupernet } from '../../../trial-runtime/supernets/registry';
+import { BUILTIN_SPACE_NAMES } from '../../../daemon/cli/commands/runtime';
 import { saveCheckpoint } from '../../../trial-runtime/train/checkpoint';
 import { generateSearchSpace } from '../../../trial-runtime/programs/ss-gen';
 import { readRolloutsFile } from '../../../trial-runtime/ranking/rollouts';
@@ -80,4 +81,27 @@ test('eval-arch reports bad input clearly: no --load, unknown config key', () =>
   const badKey = nasctl(['eval-arch', 'bad.yml', 'archs.yml', '--load', 'x', '--dump-rollouts', 'x.jsonl']);
   assert.equal(badKey.code, 2);
   assert.match(badKey.stderr, /recalBatchez/);
+});
+
+test('--help of the runtime commands prints each program\'s full usage and exits 0', () => {
+  const expected: Record<string, RegExp[]> = {
+    'eval-arch': [/--dump-rollouts OUT/, /--workers N/],
+    'rank-eval': [/--gt GROUND_TRUTH/, /--lower-is-better/],
+    'train-arch': [/--arch STRING/, /--epochs INTEGER\s+default: \d+/, /--\[no-\]nesterov/],
+    'ground-truth': [/import-nb201/, /import-nds/],
+  };
+  for (const [command, patterns] of Object.entries(expected)) {
+    for (const flag of ['--help', '-h']) {
+      const r = nasctl([command, flag]);
+      assert.equal(r.code, 0, `${command} ${flag}: ${r.stderr}`);
+      for (const p of patterns) assert.match(r.stdout, p, `${command} ${flag}`);
+    }
+  }
+});
+
+test('ss_gen --help names every built-in space of the registry', () => {
+  assert.deepEqual([...BUILTIN_SPACE_NAMES].sort(), builtinSpaces().map((s) => s.name).sort());
+  const r = nasctl(['ss_gen', '--help']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const name of BUILTIN_SPACE_NAMES) assert.ok(r.stdout.replace(/\s+/g, ' ').includes(name), name);
 });

@@ -8,6 +8,9 @@ import { NotFoundError, StoreError } from '../../../daemon/errors';
 import { openSqliteStore } from '../../../daemon/store/sqlite-store';
 import { MIGRATIONS, NASCTL_APPLICATION_ID, SCHEMA_VERSION } from '../../../daemon/store/migrations';
 import { translateSqliteError } from '../../../daemon/store/sqlite-errors';
+import { createMemoryStore } from '../../../daemon/store/memory-store';
+import type { KeyedTrialQuery } from '../../../daemon/store/trial-query';
+import type { TrialParameters } from '../../../trial-runtime/protocol/messages';
 import { runStoreContract, sampleConfig, sampleTrial } from './store-contract';
 
 const tmpDirs: string[] = [];
@@ -132,6 +135,76 @@ describe('sqlite store: files', () => {
       assert.deepEqual(store.listTrials({ search: 'sep_conv' }).items.map((t) => t.id), ['old0', 'new2'], 'the trigger indexes new trials');
     } finally {
       store.close();
+    }
+  });
+
+  it('a copied schema-2 experiment folder: read-only it sorts without trial_params; migration 3 indexes it; same order as json_extract and the memory store', () => {
+    const src = path.join(dir, 'v2-machine', 'exp-v2');
+    fs.mkdirSync(src, { recursive: true });
+    const raw = new BetterSqlite3(path.join(src, 'experiment.db'));
+    raw.pragma('journal_mode = WAL');
+    for (const m of MIGRATIONS.slice(0, 2)) raw.exec(m.sql);
+    raw.pragma('user_version = 2');
+    raw.prepare(`INSERT INTO experiment (id, name, status, created_at, config, config_revision) VALUES ('e', 'e', 'STOPPED', 1, ?, 1)`).run(JSON.stringify(sampleConfig()));
+    const insert = raw.prepare(`INSERT INTO trials (sequence, id, parameters, source, attempt, status, created_at, trial_dir) VALUES (?, ?, ?, 'tuner', 0, ?, 1, ?)`);
+    const params: TrialParameters[] = [
+      { op: { _value: 'sep', _idx: 1 }, w: 32 }, { op: { _value: 'conv', _idx: 0 }, w: 16 }, { w: 64 }, { op: 'conv', w: 16.5 },
+      { op: { _value: 3, _idx: 2 }, w: 'x' }, { op: null, w: true }, { op: { _value: 'conv', _idx: 0 }, w: [2] },
+    ];
+    params.forEach((p, i) => insert.run(i, `old${i}`, JSON.stringify(p), i % 3 === 0 ? 'FAILED' : 'SUCCEEDED', `trials/old${i}`));
+    const jsonExtractOrder = (key: string, dirSql: 'ASC' | 'DESC', where = ''): string[] => raw.prepare(
+      `SELECT id FROM trials ${where} ORDER BY COALESCE(json_extract(parameters, '$."${key}"._value'), json_extract(parameters, '$."${key}"')) ${dirSql} NULLS LAST, sequence ASC`,
+    ).pluck().all() as string[];
+    const expected = new Map<string, string[]>();
+    for (const key of ['op', 'w']) {
+      for (const d of ['ASC', 'DESC'] as const) {
+        expected.set(`${key} ${d}`, jsonExtractOrder(key, d));
+        expected.set(`${key} ${d} FAILED`, jsonExtractOrder(key, d, "WHERE status = 'FAILED'"));
+      }
+    }
+    raw.close();
+    const dst = path.join(dir, 'v2-copied', 'exp-v2');
+    fs.mkdirSync(path.dirname(dst), { recursive: true });
+    fs.cpSync(src, dst, { recursive: true });
+    const viewer = openSqliteStore(path.join(dst, 'experiment.db'), { readOnly: true });
+    try {
+      for (const [label, want] of expected) {
+        const [key, d, status] = label.split(' ');
+        const q = { sortParam: key, order: d === 'ASC' ? 'asc' : 'desc', ...(status === undefined ? {} : { status: [status] }) } as KeyedTrialQuery;
+        assert.deepEqual(viewer.listTrials(q).items.map((t) => t.id), want, `read-only schema 2 (no trial_params) ${label}`);
+      }
+    } finally {
+      viewer.close();
+    }
+    const store = openSqliteStore(path.join(dst, 'experiment.db'));
+    const memory = createMemoryStore();
+    try {
+      memory.createExperiment({ id: 'e', name: 'e', config: sampleConfig(), createdAt: 1 });
+      params.forEach((p, i) => memory.createTrial(sampleTrial(`old${i}`, p)));
+      for (const t of store.allTrials()) {
+        if (t.status === 'FAILED') { memory.transitionTrial(t.id, 'WAITING', 'RUNNING', {}); memory.transitionTrial(t.id, 'RUNNING', 'FAILED', {}); }
+      }
+      for (const [label, want] of expected) {
+        const [key, d, status] = label.split(' ');
+        const q = { sortParam: key, order: d === 'ASC' ? 'asc' : 'desc', ...(status === undefined ? {} : { status: [status] }) } as KeyedTrialQuery;
+        assert.deepEqual(store.listTrials(q).items.map((t) => t.id), want, `sqlite ${label}`);
+        assert.deepEqual(memory.listTrials(q).items.map((t) => t.id), want, `memory ${label}`);
+      }
+      assert.equal(store.listTrials({ sortParam: 'op', order: 'asc', offset: 5, limit: 1 } as KeyedTrialQuery).items[0]?.id, expected.get('op ASC')![5]);
+      store.createTrial(sampleTrial('new7', { op: { _value: 'aaa', _idx: 3 }, w: 1 }));
+      assert.deepEqual(store.listTrials({ sortParam: 'op', order: 'asc', limit: 2 } as KeyedTrialQuery).items.map((t) => t.id), ['old4', 'new7'], 'the trigger indexes new trials');
+    } finally {
+      store.close();
+      memory.close();
+    }
+    const check = new BetterSqlite3(path.join(dst, 'experiment.db'));
+    try {
+      assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      assert.equal(check.prepare("SELECT count(*) FROM trial_params WHERE key = 'op'").pluck().get(), 6, 'null and missing values have no row');
+      assert.throws(() => check.prepare("UPDATE trials SET parameters = '{}' WHERE id = 'old0'").run(), /parameters never change/);
+      check.prepare("UPDATE trials SET status = 'SUCCEEDED' WHERE id = 'old0'").run();
+    } finally {
+      check.close();
     }
   });
 

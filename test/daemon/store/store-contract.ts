@@ -334,6 +334,47 @@ export function runStoreContract(name: string, make: () => { store: ExperimentSt
         assert.deepEqual(ids(store.listTrials({ sortParam: 'op', order: 'asc' } as KeyedTrialQuery).items), ['c', 'b', 'a']);
       }));
 
+      it('sorts mixed parameter values like SQLite: numbers, then strings, then missing or null, ties by sequence', withExperiment((store) => {
+        const values: Array<[string, TrialParameters]> = [
+          ['s0', { op: 'b' }],
+          ['s1', { op: { _value: 2.5, _idx: 1 } }],
+          ['s2', {}],
+          ['s3', { op: { _value: 'a', _idx: 0 } }],
+          ['s4', { op: 10 }],
+          ['s5', { op: null }],
+          ['s6', { op: { _value: null, _idx: 0 } }],
+          ['s7', { op: 'b' }],
+          ['s8', { op: true }],
+          ['s9', { op: 'B' }],
+          ['sa', { op: [1, 2] }],
+          ['sb', { op: { _value: 2.5, _idx: 1 } }],
+        ];
+        for (const [id, params] of values) store.createTrial(sampleTrial(id, params));
+        const sorted = (q: KeyedTrialQuery) => ids(store.listTrials(q).items);
+        // true sorts as 1; an array as its JSON text "[1,2]" (before letters); null and missing last.
+        const asc = ['s8', 's1', 'sb', 's4', 's9', 'sa', 's3', 's0', 's7', 's2', 's5', 's6'];
+        const desc = ['s0', 's7', 's3', 'sa', 's9', 's4', 's1', 'sb', 's8', 's2', 's5', 's6'];
+        assert.deepEqual(sorted({ sortParam: 'op', order: 'asc' }), asc);
+        assert.deepEqual(sorted({ sortParam: 'op', order: 'desc' }), desc);
+        for (const order of ['asc', 'desc'] as const) {
+          const all = order === 'asc' ? asc : desc;
+          for (const [offset, limit] of [[0, 5], [5, 5], [8, 3], [9, 2], [10, 5], [12, 5]] as const) {
+            const page = store.listTrials({ sortParam: 'op', order, offset, limit } as KeyedTrialQuery);
+            assert.deepEqual(ids(page.items), all.slice(offset, offset + limit), `${order} offset ${offset} limit ${limit}`);
+            assert.equal(page.total, 12);
+          }
+        }
+        store.transitionTrial('s2', 'WAITING', 'RUNNING', { startedAt: 1 });
+        store.transitionTrial('s7', 'WAITING', 'RUNNING', { startedAt: 1 });
+        store.transitionTrial('s1', 'WAITING', 'RUNNING', { startedAt: 1 });
+        const running = { sortParam: 'op', order: 'desc', status: ['RUNNING'] } as KeyedTrialQuery;
+        assert.deepEqual(sorted(running), ['s7', 's1', 's2']);
+        assert.deepEqual(sorted({ ...running, offset: 1, limit: 1 }), ['s1']);
+        assert.deepEqual(sorted({ ...running, offset: 2, limit: 5 }), ['s2']);
+        assert.deepEqual(sorted({ sortParam: 'op', order: 'asc', search: 'b' }), ['sb', 's9', 's0', 's7'], 'sb matches by its id');
+        assert.deepEqual(store.listTrials({ sortParam: 'op', status: [] } as KeyedTrialQuery), { items: [], total: 0 });
+      }));
+
       it('pages with offset and limit; total counts all matches', withExperiment((store) => {
         seed(store);
         const page = store.listTrials({ sort: 'finalMetric', order: 'desc', offset: 1, limit: 2 });

@@ -68,9 +68,18 @@ test('decodeLabeledFiles: a corrupt image is named even while the next (unreadab
     const corrupt = join(dir, 'a.jpg');
     writeFileSync(corrupt, Buffer.from([0xff, 0xd8, 0xff, 0, 1, 2]));
     const files = [{ file: corrupt, label: 0 }, { file: join(dir, 'missing.jpg'), label: 0 }];
-    await assert.rejects(decodeLabeledFiles(files, 4, 1, 1), (e: unknown) => e instanceof DatasetError && e.file === corrupt);
-    // Let the read-ahead of missing.jpg fail: an unhandled rejection would fail this test.
-    await new Promise<void>((resolve) => setTimeout(resolve, 50));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await assert.rejects(decodeLabeledFiles(files, 4, 1, 1), (e: unknown) => e instanceof DatasetError && e.file === corrupt);
+      // The call settles its read-ahead of missing.jpg before it rejects; one more turn lets Node
+      // report any rejection nobody handled.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    assert.deepEqual(unhandled, []);
   } finally {
     cleanup();
   }

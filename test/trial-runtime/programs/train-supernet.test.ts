@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { COST_KEY, type CostModel } from '../../../tuners/search-space';
 import { createSupernet } from '../../../trial-runtime/supernets/registry';
 import { generateSearchSpace } from '../../../trial-runtime/programs/ss-gen';
-import { parseProgramArgs } from '../../../trial-runtime/programs/parse-program-args';
+import { kebabName, parseProgramArgs } from '../../../trial-runtime/programs/parse-program-args';
 import { applyParameters } from '../../../trial-runtime/programs/option-values';
 import { TRAIN_SUPERNET_DEFAULTS, TRAIN_SUPERNET_KINDS } from '../../../trial-runtime/programs/train-supernet';
 import { UniformPathSampler } from '../../../trial-runtime/train/path-sampler';
@@ -95,4 +96,11 @@ test('train-supernet and train-arch run end to end standalone on a tiny budget (
   } finally {
     cleanup();
   }
+});
+
+test('train-supernet --help lists every option with its kind and default, and trains nothing', () => {
+  const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', '..', 'trial-runtime', 'programs', 'train-supernet.js'), '--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  for (const name of Object.keys(TRAIN_SUPERNET_KINDS)) assert.match(r.stdout, new RegExp(`--(\\[no-\\])?${kebabName(name)}\\b`), name);
+  assert.match(r.stdout, /--lr NUMBER\s+default: /);
 });

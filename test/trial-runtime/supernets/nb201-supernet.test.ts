@@ -69,3 +69,16 @@ test('forward, path-only gradients and no leaks (tiny C=4, N=1), including dead-
   for (let i = 0; i < 2; i++) checkArch(net, randomArch(net, rng), 2);
   net.dispose();
 });
+
+test('dropout with a seed is reproducible; another seed gives another mask', async () => {
+  const tf = await import('@tensorflow/tfjs-core');
+  const net = new Nb201Supernet({ channels: 4, cellsPerStage: 1, inputSize: 8, dropout: 0.5, scope: 'test-nb201-dropout' });
+  const x = tf.randomNormal([4, 8, 8, 3], 0, 1, 'float32', 7) as import('@tensorflow/tfjs-core').Tensor4D;
+  const arch = parseNb201ArchString(EXAMPLE);
+  const logits = (seed: number): number[] => tf.tidy(() => Array.from(net.forward(x, arch, { training: true, seed }).dataSync()));
+  const a = logits(7);
+  assert.deepEqual(logits(7), a);
+  assert.notDeepEqual(logits(8), a);
+  net.dispose();
+  x.dispose();
+});

@@ -9,9 +9,9 @@ before(useCpuBackend);
 
 test('every built-in space can be created and describes its search space', () => {
   const names = builtinSpaces().map((s) => s.name);
-  assert.deepEqual(names, ['spos', 'spos-cpu', 'nds-resnet', 'nds-resnexta', 'nb201', 'darts', 'nb201-close', 'nds-resnet-close', 'nds-resnexta-close', 'cream', 'cream-cpu']);
+  assert.deepEqual(names, ['spos', 'spos-cpu', 'nds-resnet', 'nds-resnexta', 'nb201', 'darts', 'nb201-close', 'darts-close', 'nds-resnet-close', 'nds-resnexta-close', 'cream', 'cream-cpu']);
   const keys = names.map((n) => Object.keys(createSupernet(n).searchSpace()).length);
-  assert.deepEqual(keys, [20, 10, 6, 12, 6, 32, 6, 6, 12, 20, 10]);
+  assert.deepEqual(keys, [20, 10, 6, 12, 6, 32, 6, 32, 6, 12, 20, 10]);
   assert.equal(createSupernet('spos-cpu').name, 'spos-cpu');
   assert.deepEqual(createSupernet('spos-cpu', { numClasses: 3 }).numClasses, 3);
 });
@@ -29,6 +29,7 @@ test('the same seed gives the same initial weights in every built-in space (tiny
     nb201: { channels: 4, cellsPerStage: 1, inputSize: 8 },
     darts: { channels: 4, layers: 3, inputSize: 8 },
     'nb201-close': { channels: 4, cellsPerStage: 1, inputSize: 8, numCurriculums: 2, gate: { gcnDims: [8], mlpDims: [8] } },
+    'darts-close': { channels: 4, layers: 3, inputSize: 8, numCurriculums: 2, gate: { gcnDims: [8], mlpDims: [8] } },
     'nds-resnet-close': { depths: [1, 2], widths: [4], stemWidth: 4, inputSize: 8 },
     'nds-resnexta-close': { depths: [1, 2], widths: [8], botMuls: [0.5], numGroups: [2], stemWidth: 8, inputSize: 8 },
     cream: { staNum: [1, 1, 1, 1, 1], inputSize: 32, numClasses: 3 },

@@ -8,6 +8,7 @@ import type {
   NamedAttrMap,
   NamedTensorInfoMap,
   Tensor,
+  Tensor1D,
   Tensor4D,
   TensorInfo,
   UnsortedSegmentSumAttrs,
@@ -18,6 +19,7 @@ import { conv2dBackpropFilterFast } from './conv2d-backprop-filter';
 import { conv2dBackpropInputFast } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterFast } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputFast } from './depthwise-backprop-input';
+import { depthwiseTiled, runNative, shouldTile } from './depthwise-tiled';
 import { maxPoolGradFixed } from './max-pool-grad';
 import { unsortedSegmentSumFast } from './unsorted-segment-sum';
 
@@ -40,6 +42,8 @@ export interface InstalledKernels {
 interface KernelArgs {
   tensor(name: string): Tensor;
   tensor4d(name: string): Tensor4D;
+  /** An optional input (undefined when absent). */
+  optional(name: string): Tensor | undefined;
 }
 
 /** `native` is the kernel wasm had before (undefined when it had none). */
@@ -58,7 +62,8 @@ function kernelArgs(tf: TfCore, inputs: NamedTensorInfoMap, kernel: string): Ker
     if (t.rank !== 4) throw new Error(`nasctl ${kernel} kernel: input '${name}' must be rank 4, got [${t.shape.join(', ')}]`);
     return t as Tensor4D;
   };
-  return { tensor, tensor4d };
+  const optional = (name: string): Tensor | undefined => (inputs[name] === undefined ? undefined : tensor(name));
+  return { tensor, tensor4d, optional };
 }
 
 const COMPUTE: Record<string, Compute> = {
@@ -90,6 +95,21 @@ const COMPUTE: Record<string, Compute> = {
     const a = attrs as unknown as UnsortedSegmentSumAttrs;
     return unsortedSegmentSumFast(tf, args.tensor('x'), args.tensor('segmentIds'), a.numSegments);
   },
+  DepthwiseConv2dNative: (tf, args, attrs, native) => {
+    if (native === undefined) throw new Error('nasctl DepthwiseConv2dNative kernel: wasm has no DepthwiseConv2dNative to wrap');
+    const x = args.tensor4d('x');
+    const filter = args.tensor4d('filter');
+    return shouldTile(tf, x, filter, attrs) ? depthwiseTiled(tf, x, filter, attrs) : runNative(tf, native, { x, filter }, attrs);
+  },
+  FusedDepthwiseConv2D: (tf, args, attrs, native) => {
+    if (native === undefined) throw new Error('nasctl FusedDepthwiseConv2D kernel: wasm has no FusedDepthwiseConv2D to wrap');
+    const x = args.tensor4d('x');
+    const filter = args.tensor4d('filter');
+    const bias = args.optional('bias');
+    const prelu = args.optional('preluActivationWeights');
+    if (prelu === undefined && shouldTile(tf, x, filter, attrs)) return depthwiseTiled(tf, x, filter, attrs, bias as Tensor1D | undefined);
+    return runNative(tf, native, { x, filter, bias, preluActivationWeights: prelu }, attrs);
+  },
   MaxPoolGrad: (tf, args, attrs, native) => {
     if (native === undefined) throw new Error('nasctl MaxPoolGrad kernel: wasm has no MaxPoolGrad to wrap');
     const a = attrs as unknown as MaxPoolGradAttrs;
@@ -109,7 +129,9 @@ function isOurs(config: KernelConfig | undefined): boolean {
  * before training. Registers for backend 'wasm' the gradient kernels it lacks
  * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput/Filter, and UnsortedSegmentSum for
  * the gradient of gather) and replaces its naive Conv2DBackpropInput and its MaxPoolGrad (wrong
- * for windows whose values are all negative); the convolution gradients run on wasm's fast
+ * for windows whose values are all negative). It also wraps DepthwiseConv2dNative and
+ * FusedDepthwiseConv2D so filters above 25 taps (7x7) run as 5x5 tiles (depthwise-tiled.ts), others
+ * unchanged on wasm's kernel. The convolution gradients run on wasm's fast
  * forward convolutions. Idempotent: a second call changes nothing. Kernels run tfjs ops inside
  * the engine (a composite kernel returning a Tensor, which tfjs-core supports). Throws nothing for
  * a healthy tfjs-core 4.x.

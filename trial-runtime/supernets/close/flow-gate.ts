@@ -28,6 +28,15 @@ export interface FlowGateConfig {
   /** Op index whose edges carry no message (NB201 'none' = 0); undefined when every op does. */
   noneOp?: number;
   sizes: GateSizes;
+  /**
+   * Cell graphs with input-node embeddings of their own (NB301: 2, normal and reduce cell), picked
+   * by `logits(..., group)`; op embeddings and layers are shared. Default 1 (NB201).
+   */
+  cellGroups?: number;
+  /** Non-input nodes start from a learned, zero-initialized embedding per cell group (`other_node_emb` of NB301's `GCNFlowArchEmbedder`); default: constant zeros (NB201). */
+  learnedOtherNodes?: boolean;
+  /** Factor on each node's summed messages: 0.5 is NB301's mean over a node's two input slots (`DenseGraphOpEdgeFlow`); default 1 (NB201's sum). */
+  messageScale?: number;
 }
 
 /** PyTorch-like fan-in init of a Linear (variance 1 / (3 fan_in)). */
@@ -40,11 +49,14 @@ function fanIn(n: number, seed: number): { kind: 'normal'; std: number; seed: nu
  * (op / node embeddings, a hidden projection, GCN layers `X'_i = Σ_j sigmoid(W_op·emb(op_ij))
  * [op_ij ≠ none] ⊙ (X W)_j + R_i` with R = XW on the input nodes, ReLU between layers) and an MLP
  * per position on `concat(h_from, h_to)` giving `numCurriculums` logits. Weights are created at
- * build; `logits` is pure compute (inside tf.tidy / variableGrads).
+ * build; `logits` is pure compute (inside tf.tidy / variableGrads). NB201 uses the defaults;
+ * NB301 (`darts-close`) sets `cellGroups`, `learnedOtherNodes` and `messageScale` (see
+ * {@link FlowGateConfig}), which add variables only when set.
  */
 export class FlowGate extends Module {
   private opEmb?: tf.Variable;
   private nodeEmb?: tf.Variable;
+  private otherEmb?: tf.Variable;
   private readonly hidden: Linear;
   private readonly gcn: Array<{ w: Linear; attn: Linear }> = [];
   private readonly mlp: Linear[] = [];
@@ -75,18 +87,31 @@ export class FlowGate extends Module {
 
   protected override createWeights(scope: string): void {
     const { numOps, numInputs, sizes } = this.config;
+    const groups = this.config.cellGroups ?? 1;
     this.opEmb = this.addWeight(scope, 'op_emb', initTensor([numOps, sizes.opDim], { kind: 'normal', std: 1, seed: this.embSeeds[0] }), true);
-    this.nodeEmb = this.addWeight(scope, 'input_node_emb', initTensor([numInputs, sizes.nodeDim], { kind: 'normal', std: 1, seed: this.embSeeds[1] }), true);
+    this.nodeEmb = this.addWeight(scope, 'input_node_emb', initTensor([groups * numInputs, sizes.nodeDim], { kind: 'normal', std: 1, seed: this.embSeeds[1] }), true);
+    if (this.config.learnedOtherNodes === true) this.otherEmb = this.addWeight(scope, 'other_node_emb', tf.zeros([groups, sizes.nodeDim]), true);
+  }
+
+  /** Initial node embeddings `[numNodes, nodeDim]` of cell group `group`. Call inside tf.tidy. */
+  private initialNodes(group: number): tf.Tensor2D {
+    const { numNodes, numInputs, sizes } = this.config;
+    const groups = this.config.cellGroups ?? 1;
+    if (!Number.isInteger(group) || group < 0 || group >= groups) throw new RangeError(`cell group ${group} is outside 0..${groups - 1}`);
+    const inputs = groups === 1 ? (this.nodeEmb as tf.Tensor2D) : (tf.slice(this.nodeEmb as tf.Tensor2D, [group * numInputs, 0], [numInputs, -1]) as tf.Tensor2D);
+    const others = this.otherEmb === undefined ? tf.zeros([numNodes - numInputs, sizes.nodeDim]) : tf.tile(tf.slice(this.otherEmb, [group, 0], [1, -1]), [numNodes - numInputs, 1]);
+    return tf.concat([inputs, others], 0) as tf.Tensor2D;
   }
 
   /**
-   * Logits `[positions, numCurriculums]` for `graph`. With `dropoutRng` (a training step) the
-   * hidden MLP layers drop units with masks drawn from it (seeded, so a resumed run repeats them).
-   * Call inside tf.tidy. Assumes edges and positions name nodes < numNodes and ops < numOps.
+   * Logits `[positions, numCurriculums]` for `graph`, a graph of cell group `group` (default 0).
+   * With `dropoutRng` (a training step) the hidden MLP layers drop units with masks drawn from it
+   * (seeded, so a resumed run repeats them). Call inside tf.tidy. Assumes edges and positions name
+   * nodes < numNodes and ops < numOps; throws RangeError for a group outside 0..cellGroups-1.
    */
-  logits(graph: GateGraph, dropoutRng?: Rng): tf.Tensor2D {
+  logits(graph: GateGraph, dropoutRng?: Rng, group = 0): tf.Tensor2D {
     this.assertBuilt();
-    const { numNodes, numInputs, noneOp, sizes } = this.config;
+    const { numNodes, numInputs, noneOp, sizes, messageScale } = this.config;
     const E = graph.edges.length;
     const ops = tf.tensor1d(graph.edges.map((e) => e.op), 'int32');
     const froms = tf.tensor1d(graph.edges.map((e) => e.from), 'int32');
@@ -96,13 +121,13 @@ export class FlowGate extends Module {
     graph.edges.forEach((e, i) => (agg[e.to * E + i] = 1));
     const A = tf.tensor2d(agg, [numNodes, E]);
     const R = tf.tensor2d(Array.from({ length: numNodes }, (_, i) => (i < numInputs ? 1 : 0)), [numNodes, 1]);
-    const nodes = tf.concat([this.nodeEmb as tf.Tensor2D, tf.zeros([numNodes - numInputs, sizes.nodeDim])], 0) as tf.Tensor2D;
-    let x = this.hidden.apply(nodes);
+    let x = this.hidden.apply(this.initialNodes(group));
     this.gcn.forEach((layer, i) => {
       const s = layer.w.apply(x);
       const attn = tf.mul(tf.sigmoid(layer.attn.apply(opE)), mask);
       const msg = tf.mul(attn, tf.gather(s, froms)) as tf.Tensor2D;
-      x = tf.add(tf.matMul(A, msg), tf.mul(R, s)) as tf.Tensor2D;
+      const summed = messageScale === undefined ? tf.matMul(A, msg) : tf.mul(tf.matMul(A, msg), messageScale);
+      x = tf.add(summed, tf.mul(R, s)) as tf.Tensor2D;
       if (i < this.gcn.length - 1) x = tf.relu(x);
     });
     const P = graph.positions.length;

@@ -71,6 +71,11 @@ export class DartsSupernet extends SupernetBase {
     this.fc = this.add(new Linear('classifier', { inFeatures: cPrev, outFeatures: shape.numClasses, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
   }
 
+  /** The resolved network shape (the options with their defaults), e.g. for `darts-close`'s skeleton. */
+  get networkShape(): Readonly<DartsShape> {
+    return this.shape;
+  }
+
   /** A DARTS genotype string (`Genotype(normal=[...], ...)`), checked against the space. */
   protected parseArchString(s: string): number[] {
     return parseIndexArch(this.space, encodeDarts(parseDartsGenotype(s)));

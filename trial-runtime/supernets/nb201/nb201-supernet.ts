@@ -7,7 +7,7 @@ import { BatchNorm } from '../../nn/batch-norm';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { dropout } from '../../nn/activations';
-import type { ArchCost, ArchInput } from '../supernet';
+import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
 import { SupernetBase } from '../supernet-base';
 import { NB201_EDGES, NB201_OPS, edgeKey, formatNb201ArchString, liveEdges, parseNb201ArchString } from './nb201-arch';
 import { Nb201Cell, Nb201ResBlock } from './nb201-blocks';
@@ -114,12 +114,12 @@ export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
     return this.additiveCost(this.model, arch);
   }
 
-  protected forwardPath(x: tf.Tensor4D, ops: readonly number[], t: boolean): tf.Tensor2D {
+  protected forwardPath(x: tf.Tensor4D, ops: readonly number[], t: boolean, options?: ForwardOptions): tf.Tensor2D {
     const pass = this.cellPass(ops, t);
     let y = this.stem.bn.apply(this.stem.conv.apply(x), t);
     for (const m of this.body) y = m instanceof Nb201ResBlock ? m.apply(y, t) : pass(m, y);
     y = tf.relu(this.head.bn.apply(y, t));
-    return this.head.fc.apply(dropout(globalAvgPool(y), this.dropoutRate, t));
+    return this.head.fc.apply(dropout(globalAvgPool(y), this.dropoutRate, t, options?.seed));
   }
 
   /**

@@ -3,6 +3,7 @@ import { Module, childPath } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
 import { channelShuffle } from '../../nn/channel-shuffle';
+import { FoldedConvBn } from '../../nn/folded-conv-bn';
 import { convFlops, convOutputSize, convParams } from '../../nn/conv-cost';
 import type { ArchCost } from '../supernet';
 
@@ -31,6 +32,8 @@ function sposStd(inChannels: number, groups: number): number {
 class ConvBn extends Module {
   readonly conv: Conv2d;
   readonly bn: BatchNorm;
+  /** Eval fast path (BN folded into the conv), created on first use; see {@link FoldedConvBn}. */
+  private folded: FoldedConvBn | undefined;
 
   constructor(path: string, inC: number, outC: number, k: number, stride: number, depthwise: boolean, readonly relu: boolean, seed: number) {
     super(path);
@@ -41,9 +44,18 @@ class ConvBn extends Module {
     this.bn = this.register(new BatchNorm(childPath(path, 'bn'), { channels: outC, affine: false }));
   }
 
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  /** `fuse` (eval mode only) runs the folded conv+BN(+ReLU) kernel. Call inside tf.tidy. */
+  apply(x: tf.Tensor4D, training: boolean, fuse = false): tf.Tensor4D {
+    if (fuse && !training) {
+      this.folded ??= new FoldedConvBn(this.conv, this.bn, this.relu);
+      return this.folded.apply(x);
+    }
     const y = this.bn.apply(this.conv.apply(x), training);
     return this.relu ? tf.relu(y) : y;
+  }
+
+  protected override releaseCaches(): void {
+    this.folded?.release();
   }
 
   /** MACs at input size h x w, and the output size. */
@@ -55,9 +67,9 @@ class ConvBn extends Module {
   }
 }
 
-function runChain(units: readonly ConvBn[], x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+function runChain(units: readonly ConvBn[], x: tf.Tensor4D, training: boolean, fuse: boolean): tf.Tensor4D {
   let y = x;
-  for (const u of units) y = u.apply(y, training);
+  for (const u of units) y = u.apply(y, training, fuse);
   return y;
 }
 
@@ -105,13 +117,16 @@ export class SposBlock extends Module {
     }
   }
 
-  /** Call inside tf.tidy. `x` has `inp` channels (stride 2) or `out` channels (stride 1). */
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  /**
+   * Call inside tf.tidy. `x` has `inp` channels (stride 2) or `out` channels (stride 1). `fuse`
+   * (eval mode only) runs each conv+BN(+ReLU) as one folded kernel ({@link FoldedConvBn}).
+   */
+  apply(x: tf.Tensor4D, training: boolean, fuse = false): tf.Tensor4D {
     if (this.config.stride === 1) {
       const [keep, through] = channelShuffle(x);
-      return tf.concat([keep, runChain(this.main, through, training)], 3);
+      return tf.concat([keep, runChain(this.main, through, training, fuse)], 3);
     }
-    return tf.concat([runChain(this.proj, x, training), runChain(this.main, x, training)], 3);
+    return tf.concat([runChain(this.proj, x, training, fuse), runChain(this.main, x, training, fuse)], 3);
   }
 
   /** MACs and weights at input size h x w (BN, ReLU, shuffle free; affine-less BN has no params). */

@@ -4,12 +4,13 @@ import type { CostModel, SearchSpace } from '../../../tuners/search-space';
 import { Module, childPath } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
+import { FoldedConvBn } from '../../nn/folded-conv-bn';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { dropout } from '../../nn/activations';
 import { convFlops, convOutputSize, convParams, linearFlops, linearParams } from '../../nn/conv-cost';
 import { SPOS_CHOICES, SposBlock } from './spos-blocks';
-import type { ArchCost, ArchInput } from '../supernet';
+import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
 import { SupernetBase } from '../supernet-base';
 
 /** Options of the SPOS ShuffleNetV2 supernet. Defaults = the paper's full size (ImageNet). */
@@ -102,6 +103,8 @@ export class SposSupernet extends SupernetBase {
   private readonly lastSize: number;
   private readonly last: { conv: Conv2d; bn: BatchNorm };
   private readonly fc: Linear;
+  /** Eval fast path of the stem and last conv+BN+ReLU (created on first fused pass). */
+  private folded: { stem: FoldedConvBn; last: FoldedConvBn } | undefined;
   /** Additive cost model (analytic, computed once). */
   private readonly model: CostModel;
 
@@ -195,13 +198,23 @@ export class SposSupernet extends SupernetBase {
     return total;
   }
 
-  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean): tf.Tensor2D {
-    let y = tf.relu(this.stem.bn.apply(this.stem.conv.apply(x), t));
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options: ForwardOptions): tf.Tensor2D {
+    const fuse = !t && options.fuse === true;
+    if (fuse) this.folded ??= { stem: new FoldedConvBn(this.stem.conv, this.stem.bn, true), last: new FoldedConvBn(this.last.conv, this.last.bn, true) };
+    let y = fuse ? (this.folded as { stem: FoldedConvBn }).stem.apply(x) : tf.relu(this.stem.bn.apply(this.stem.conv.apply(x), t));
     idx.forEach((c, i) => {
-      y = this.block(i, c).apply(y, t);
+      y = this.block(i, c).apply(y, t, fuse);
     });
-    y = tf.relu(this.last.bn.apply(this.last.conv.apply(y), t));
-    return this.fc.apply(dropout(globalAvgPool(y), this.resolved.dropout, t));
+    y = fuse ? (this.folded as { last: FoldedConvBn }).last.apply(y) : tf.relu(this.last.bn.apply(this.last.conv.apply(y), t));
+    return this.fc.apply(dropout(globalAvgPool(y), this.resolved.dropout, t, options.seed));
+  }
+
+  /** Disposes all weights and the cached folded kernels. */
+  override dispose(): void {
+    this.folded?.stem.release();
+    this.folded?.last.release();
+    this.folded = undefined;
+    super.dispose();
   }
 
   protected pathModules(idx: readonly number[]): Module[] {

@@ -1,7 +1,7 @@
 import type {
   ApiErrorBody, BudgetUpdate, ExperimentDetail, ExperimentSummary, MetricRecord, TrialDetail,
   TrialLogName, TrialPage, TrialParameters, TrialRecord,
-  BoardSnapshot, CheckpointList, RankEvalView, RankEvalViewRequest,
+  BoardSnapshot, CheckpointList, RankEvalView, RankEvalViewRequest, TunerBoardResult,
 } from './types';
 import type { KeyedTrialQuery } from '../../../daemon/store/trial-query';
 import type { ChartColumns } from '../../../daemon/api/chart-columns';
@@ -92,6 +92,14 @@ export class ApiClient {
   /** The Cream board; rejects with ApiError status 404 when the experiment has none. */
   board(id: string): Promise<BoardSnapshot> {
     return this.json('GET', `/experiments/${enc(id)}/board`);
+  }
+
+  /**
+   * The PrioritizedPath tuner's board (GET /experiments/:id/tuner-board); rejects with ApiError
+   * status 404 when the experiment searches with another tuner.
+   */
+  tunerBoard(id: string): Promise<TunerBoardResult> {
+    return this.json('GET', `/experiments/${enc(id)}/tuner-board`);
   }
 
   /** Rank-eval page data from the texts of the chosen files (POST /rank-eval). */

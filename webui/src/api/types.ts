@@ -24,6 +24,7 @@ export type { ExperimentConfig, BudgetUpdate } from '../../../daemon/config/expe
 export type { SearchSpace, ParameterSpec, CostModel } from '../../../tuners/search-space';
 export type { MetricValue, TrialParameters, ParameterValue } from '../../../trial-runtime/protocol/messages';
 export type { BoardEntry, BoardSnapshot, CheckpointEntry, CheckpointList } from '../../../daemon/watch/checkpoint-types';
+export type { TunerBoardEntry, TunerBoardResult } from '../../../daemon/api/routes/tuner-board-routes';
 export type { RankEvalView, RankEvalViewRequest, RankScatter } from '../../../daemon/api/routes/rank-eval-view';
 export type { RankStatistics } from '../../../trial-runtime/ranking/rank-eval';
 export type { CriterionValue } from '../../../trial-runtime/ranking/criterion-value';

@@ -11,6 +11,7 @@ import { defaultMetric, isMaximize, topTrialsQuery } from '../lib/metrics';
 import { parseDuration } from '../../../daemon/config/duration';
 import { useTrialRefresh } from '../lib/use-trial-refresh';
 import { SearchSpaceView } from '../components/search-space-view';
+import { TunerBoardPanel } from '../tuner-board/tuner-board-panel';
 
 /** ms of the duration budget, parsed as the daemon parses it; undefined when unset or unreadable. */
 function durationBudgetMs(text: string | undefined): number | undefined {
@@ -34,7 +35,7 @@ function useNow(active: boolean): number {
 
 /**
  * The experiment at a glance: status and error, budgets with progress and inline editing, best
- * metric and top trials, why trials wait, config and search space.
+ * metric and top trials, why trials wait, the tuner's prioritized board, config and search space.
  */
 export function OverviewPage() {
   const { api } = useServices();
@@ -125,6 +126,7 @@ export function OverviewPage() {
           </table>
         )}
       </section>
+      <TunerBoardPanel config={cfg} />
       <div className="cards two">
         <section className="card">
           <h3>Search space</h3>

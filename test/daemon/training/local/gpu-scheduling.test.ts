@@ -40,12 +40,13 @@ test('GPU jobs wait for a fresh snapshot, then get GPUs via CUDA_VISIBLE_DEVICES
     const jobB = makeJob(dir.root, 'g2', cmd, { gpuNumber: 1 });
     jobB.cwd = jobB.trialDir;
     assert.deepEqual(service.tryStart(jobB), { started: true, gpuIndices: [2] });
+    // Asked at once, while the snapshot is fresh (starting the processes may take longer than it stays fresh).
+    const third = service.tryStart(makeJob(dir.root, 'g3', 'true', { gpuNumber: 1 }));
+    assert.deepEqual(third, { started: false, wait: { kind: 'gpu', message: 'waiting for 1 free GPU: gpu 0 busy (1/1 trials), gpu 1 busy (1/1 trials), gpu 2 busy (1/1 trials)' } });
     await listener.startedEvent('g1');
     await listener.startedEvent('g2');
     assert.deepEqual(listener.started.get('g1')!.gpuIndices, [0, 1]);
     assert.deepEqual(listener.started.get('g2')!.gpuIndices, [2]);
-    const third = service.tryStart(makeJob(dir.root, 'g3', 'true', { gpuNumber: 1 }));
-    assert.deepEqual(third, { started: false, wait: { kind: 'gpu', message: 'waiting for 1 free GPU: gpu 0 busy (1/1 trials), gpu 1 busy (1/1 trials), gpu 2 busy (1/1 trials)' } });
     await service.kill('g1');
     assert.equal(readFileSync(path.join(jobA.trialDir, 'cuda.txt'), 'utf8'), '0,1\n');
   } finally {

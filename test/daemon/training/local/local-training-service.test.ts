@@ -2,16 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LocalTrainingService } from '../../../../daemon/training/local/local-training-service';
+import { execFileSync } from 'node:child_process';
+import { LocalTrainingService, spawnerWanted } from '../../../../daemon/training/local/local-training-service';
+import { SpawnerLauncher } from '../../../../daemon/training/local/spawner-client';
 import type { LocalTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
 import { RecordingListener, SDK_PATH, groupAlive, makeJob, makeTempDir } from './recording-listener';
 
 const CONFIG: LocalTrainingServiceConfig = { platform: 'local', maxTrialNumberPerGpu: 1, reuseMode: false };
 
-function setup(killGraceMs = 5000) {
+function setup(killGraceMs = 5000, spawner?: boolean) {
   const dir = makeTempDir('local');
   const listener = new RecordingListener();
-  const service = new LocalTrainingService({ config: CONFIG, killGraceMs });
+  const service = new LocalTrainingService({ config: CONFIG, killGraceMs, ...(spawner === undefined ? {} : { spawner }) });
   service.setListener(listener);
   return { dir, listener, service };
 }
@@ -233,4 +235,39 @@ test('starting a trial that already runs is a conflict', async () => {
     await service.shutdown();
     dir.remove();
   }
+});
+
+test('a trial outlives a SIGKILLed spawner: its messages still arrive and it ends lost, with the reason', async () => {
+  const { dir, listener, service } = setup(500, true);
+  try {
+    assert.ok(service.launcher instanceof SpawnerLauncher);
+    const fifo = path.join(dir.root, 'go.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const job = makeJob(dir.root, 't14', [
+      `echo '{"type":"log","level":"info","message":"ready"}' >&3`,
+      `read -r x < ${JSON.stringify(fifo)}`,
+      `echo '{"type":"metric","trialId":"t14","kind":"final","value":0.25}' >&3`,
+    ].join('\n'));
+    service.tryStart(job);
+    await listener.message('t14', 'log');
+    process.kill(service.launcher.spawnerPid!, 'SIGKILL');
+    writeFileSync(fifo, 'go\n');
+    const exit = await listener.exited('t14');
+    assert.equal(exit.cause, 'lost');
+    assert.match(exit.detail!, /spawner process that started this trial ended \(signal SIGKILL\).*exit status is unknown/);
+    assert.deepEqual(listener.metrics('t14'), [{ kind: 'final', value: 0.25 }]);
+    service.tryStart(makeJob(dir.root, 't15', 'exit 0'));
+    assert.equal((await listener.exited('t15')).exitCode, 0, 'a new spawner starts the next trial');
+  } finally {
+    await service.shutdown();
+    dir.remove();
+  }
+});
+
+test('NASCTL_SPAWNER=0 selects direct spawns; the option overrides the environment', () => {
+  assert.equal(spawnerWanted(undefined, {}), true);
+  assert.equal(spawnerWanted(undefined, { NASCTL_SPAWNER: '0' }), false);
+  assert.equal(spawnerWanted(undefined, { NASCTL_SPAWNER: '1' }), true);
+  assert.equal(spawnerWanted(true, { NASCTL_SPAWNER: '0' }), true);
+  assert.equal(spawnerWanted(false, {}), false);
 });

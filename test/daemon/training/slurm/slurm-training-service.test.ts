@@ -7,6 +7,7 @@ import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-tr
 import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
 import { RecordingListener, SDK_PATH, PYTHON_CLIENT_DIR, makeJob, makeTempDir, withTimeout } from '../local/recording-listener';
 import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm, NODE } from './slurm-test-kit';
+import { until } from '../../server/daemon-process';
 
 const CONFIG: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode: false, cpusPerTrial: 1 };
 const available = requireSlurm();
@@ -95,9 +96,10 @@ describe('SlurmTrainingService on a real Slurm cluster', { skip: !available }, (
     });
     await withTimeout(sawPending, 30_000, 'a pending reason');
     assert.ok([...reasons.values()].some((r) => /^waiting: (Resources|Priority)$/.test(r ?? '')), JSON.stringify([...reasons]));
-    await listener.message('k1', 'metric', 60_000);
-    await service.kill('k1');
-    assert.equal(listener.exits.get('k1')?.cause, 'killed');
+    // Whichever job Slurm runs first (concurrent sbatch calls reach the controller in any order).
+    const running = await until(() => pending.find((id) => listener.metrics(id).length > 0), 60_000, 'a metric from the job Slurm runs');
+    await service.kill(running);
+    assert.equal(listener.exits.get(running)?.cause, 'killed');
     await service.shutdown();
     for (const id of pending) assert.equal(listener.exits.get(id)?.cause, 'killed', id);
     assert.deepEqual(queuedJobs('nasctl-svc3-'), []);

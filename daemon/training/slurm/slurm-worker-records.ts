@@ -1,0 +1,207 @@
+/**
+ * What a reuse-mode worker folder (`<workersDir>/worker-<n>/`) records about its worker, read
+ * back when a restarted daemon re-attaches to it. Every fact comes from a file written before
+ * the state it describes could be relied on, so a daemon killed at any moment leaves a
+ * consistent picture:
+ *
+ * - `worker.json` (written before sbatch): the worker's GPU need;
+ * - `slurm_job_id` (the daemon after sbatch answers, the job when it starts; else squeue's
+ *   working directory finds the job);
+ * - `parameters/<k>.json` (written once the trial's record is durable, see
+ *   `TrainingServiceListener.flush`): reply k, which names the trial the worker was given
+ *   (`trialId`, `trialDir`) or is `no_more_trials`. Only the last two replies matter: reply k is
+ *   written after the daemon read (and saved the offset past) request k, which ended the trial
+ *   of reply k-1, so every earlier trial had ended before the offset;
+ * - `messages.jsonl` up to `messages.offset`: the requests (and `trial_done`s) the previous
+ *   daemon already acted on; what follows the offset is read again by the re-attached channel.
+ *
+ * `summarizeWorkerChannel` is pure; `readWorkerRecord` does the reading.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
+import { EXIT_RECORD, JOB_ID_FILE } from './slurm-job-script';
+import { MESSAGES_FILE, OFFSET_FILE, REPLIES_DIR } from './file-channel-endpoint';
+
+/** File in a worker folder with what the daemon needs to adopt the worker again. */
+export const WORKER_META_FILE = 'worker.json';
+/** File in a trial folder naming the worker's stdout/stderr logs, for people (written off the event loop, so not a record). */
+export const TRIAL_WORKER_FILE = 'worker.txt';
+
+/** One reply of a worker's channel, as far as re-attaching cares. */
+export type WorkerReply = { kind: 'trial'; trialId: string; trialDir: string } | { kind: 'end' };
+
+/** The state of a worker's channel, reconstructed from its files. */
+export interface WorkerChannelSummary {
+  /** Replies written (`parameters/0..n-1.json`). */
+  repliesWritten: number;
+  /** `request_parameters` messages before the saved offset (what the previous daemon acted on). */
+  requestsSeen: number;
+  /** The worker's current trial: the last reply, when it names a trial that had not ended by the offset. */
+  holding: { trialId: string; trialDir: string; reply: number } | undefined;
+  /** Trial ids whose end (a later request, or `trial_done`) is before the offset. */
+  endedBeforeOffset: Set<string>;
+  /** Trial ids whose end is anywhere in the file (before or after the offset). */
+  endedInFile: Set<string>;
+}
+
+/** The state of one worker folder: its channel plus the job behind it. */
+export interface WorkerRecord extends WorkerChannelSummary {
+  dir: string;
+  /** n of `worker-<n>`. */
+  id: number;
+  /** Slurm job id recorded in the folder, if any. */
+  jobId: string | undefined;
+  /** GPU need of the worker (`TrialJob.gpuNumber`, -1 = not managed); undefined when worker.json is missing. */
+  gpuKey: number | undefined;
+  /** Exit code the batch script recorded, undefined while the worker command has not ended. */
+  exitRecord: number | undefined;
+  /** Reply index of the trials of the last two replies. */
+  replyOf: Map<string, number>;
+}
+
+/**
+ * Replays a worker's channel: `replies` in order (may be sparse: only the last two are needed), message lines before the saved offset, and
+ * complete lines after it. Trial k (given in reply r) ends at the first request numbered > r,
+ * or at a `trial_done` after request r. Malformed lines are skipped (the channel reports them
+ * when it reads them). Pure.
+ */
+export function summarizeWorkerChannel(replies: WorkerReply[], before: string[], after: string[]): WorkerChannelSummary {
+  const endedBeforeOffset = new Set<string>();
+  const endedInFile = new Set<string>();
+  let requests = 0;
+  let requestsSeen = 0;
+  const trialOfReply = (k: number): string | undefined => {
+    const reply = replies[k];
+    return reply?.kind === 'trial' ? reply.trialId : undefined;
+  };
+  const replay = (lines: string[], ended: Set<string>[]): void => {
+    for (const line of lines) {
+      const parsed = parseTrialMessage(line);
+      if (!parsed.ok) continue;
+      const { message } = parsed;
+      if (message.type === 'request_parameters') {
+        requests += 1;
+        // Request `requests - 1` ends the trial of reply `requests - 2`.
+        const ending = trialOfReply(requests - 2);
+        if (ending !== undefined) for (const set of ended) set.add(ending);
+      } else if (message.type === 'trial_done' && requests > 0) {
+        const current = trialOfReply(requests - 1);
+        if (current !== undefined && current === message.trialId) for (const set of ended) set.add(current);
+      }
+    }
+  };
+  replay(before, [endedBeforeOffset, endedInFile]);
+  requestsSeen = requests;
+  replay(after, [endedInFile]);
+  const lastIndex = replies.length - 1;
+  const last = replies[lastIndex];
+  const holding = last?.kind === 'trial' && !endedBeforeOffset.has(last.trialId) ? { trialId: last.trialId, trialDir: last.trialDir, reply: lastIndex } : undefined;
+  return { repliesWritten: replies.length, requestsSeen, holding, endedBeforeOffset, endedInFile };
+}
+
+/**
+ * Reads worker folder `dir` (a `worker-<n>` folder). Called when a restarted daemon adopts a
+ * worker. Returns undefined when `dir` is not a worker folder (no `worker-<n>` name, no batch
+ * script) or cannot be read; never throws.
+ */
+export function readWorkerRecord(dir: string): WorkerRecord | undefined {
+  const match = /^worker-(\d+)$/.exec(path.basename(dir));
+  if (match === null) return undefined;
+  try {
+    const count = countReplies(dir);
+    const replies: WorkerReply[] = new Array<WorkerReply>(count);
+    for (let k = Math.max(0, count - 2); k < count; k += 1) {
+      const text = readOptional(path.join(dir, REPLIES_DIR, `${k}.json`));
+      if (text !== undefined) replies[k] = parseReply(text);
+    }
+    const messages = readOptionalBuffer(path.join(dir, MESSAGES_FILE)) ?? Buffer.alloc(0);
+    const savedOffset = Number((readOptional(path.join(dir, OFFSET_FILE)) ?? '0').trim());
+    const offset = Number.isInteger(savedOffset) && savedOffset >= 0 && savedOffset <= messages.length ? savedOffset : 0;
+    const completeEnd = messages.lastIndexOf(0x0a) + 1;
+    const lines = (from: number, to: number): string[] => (to > from ? messages.subarray(from, to).toString('utf8').split('\n').filter((l) => l !== '') : []);
+    const summary = summarizeWorkerChannel(replies, lines(0, offset), lines(offset, Math.max(offset, completeEnd)));
+    const replyOf = new Map<string, number>();
+    replies.forEach((reply, k) => {
+      if (reply?.kind === 'trial') replyOf.set(reply.trialId, k);
+    });
+    const jobIdText = readOptional(path.join(dir, JOB_ID_FILE))?.trim();
+    const exitText = readOptional(path.join(dir, EXIT_RECORD))?.trim();
+    const exitRecord = exitText === undefined || exitText === '' || !Number.isInteger(Number(exitText)) ? undefined : Number(exitText);
+    return {
+      ...summary,
+      dir,
+      id: Number(match[1]),
+      jobId: jobIdText !== undefined && /^\d+(_\d+)?$/.test(jobIdText) ? jobIdText : undefined,
+      gpuKey: readGpuKey(dir),
+      exitRecord,
+      replyOf,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `worker-<n>` folders in `parent` (absolute paths); [] when it does not exist. Never throws. */
+export function workerFolders(parent: string): string[] {
+  try {
+    return readdirSync(parent)
+      .filter((name) => /^worker-\d+$/.test(name))
+      .map((name) => path.join(parent, name));
+  } catch {
+    return [];
+  }
+}
+
+/** Number of replies written: one past the highest `parameters/<k>.json` (they are written in order). */
+function countReplies(dir: string): number {
+  let count = 0;
+  try {
+    for (const name of readdirSync(path.join(dir, REPLIES_DIR))) {
+      const match = /^(\d+)\.json$/.exec(name);
+      if (match !== null) count = Math.max(count, Number(match[1]) + 1);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return count;
+}
+
+/** Contents of `worker.json`. */
+export function workerMetaText(gpuKey: number): string {
+  return `${JSON.stringify({ gpuKey })}\n`;
+}
+
+function readGpuKey(dir: string): number | undefined {
+  const text = readOptional(path.join(dir, WORKER_META_FILE));
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && 'gpuKey' in value && typeof value.gpuKey === 'number') return value.gpuKey;
+  } catch {
+    // unreadable: unknown
+  }
+  return undefined;
+}
+
+function parseReply(text: string): WorkerReply {
+  const value: unknown = JSON.parse(text);
+  if (typeof value === 'object' && value !== null && 'type' in value && value.type === 'parameters' && 'trialId' in value && typeof value.trialId === 'string') {
+    const trialDir = 'trialDir' in value && typeof value.trialDir === 'string' ? value.trialDir : '';
+    return { kind: 'trial', trialId: value.trialId, trialDir };
+  }
+  return { kind: 'end' };
+}
+
+function readOptional(file: string): string | undefined {
+  return readOptionalBuffer(file)?.toString('utf8');
+}
+
+function readOptionalBuffer(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

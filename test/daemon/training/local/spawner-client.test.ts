@@ -1,0 +1,188 @@
+/** The spawner process and its client: real processes, real Unix sockets. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { SpawnerLauncher } from '../../../../daemon/training/local/spawner-client';
+import { ChannelServer } from '../../../../daemon/training/local/channel-server';
+import { signalGroup } from '../../../../daemon/training/local/process-group';
+import type { LaunchEvents } from '../../../../daemon/training/local/process-launcher';
+import { helloLine } from '../../../../daemon/training/local/spawner-messages';
+import { groupAlive, makeTempDir, withTimeout } from './recording-listener';
+import { runTrialProcess } from './trial-process-harness';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Launch events as promises (for launcher-level tests). */
+function recordLaunch(): { events: LaunchEvents; failed(): Promise<string>; spawned(): Promise<number> } {
+  let fail!: (message: string) => void;
+  let spawned!: (pid: number) => void;
+  const failed = new Promise<string>((resolve) => (fail = resolve));
+  const pid = new Promise<number>((resolve) => (spawned = resolve));
+  return {
+    events: {
+      onSpawned: spawned,
+      onChannel: (socket) => socket.destroy(),
+      onExit: () => {},
+      onSpawnError: fail,
+      onLost: () => {},
+    },
+    failed: () => withTimeout(failed, 10000, 'spawn-failed'),
+    spawned: () => withTimeout(pid, 10000, 'spawned'),
+  };
+}
+
+test('many concurrent spawns: each process gets its own channel and exit', async () => {
+  const launcher = new SpawnerLauncher({ log: () => {} });
+  const dir = makeTempDir('spawner-many');
+  try {
+    const runs = Array.from({ length: 40 }, (_, i) =>
+      runTrialProcess(launcher, dir.root, `echo "me:$ME" >&3; read -r x <&3; echo "echo:$x" >&3; exit $((ME % 5))`, {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ME: String(i) },
+      }),
+    );
+    await Promise.all(runs.map((run, i) => run.line(`me:${i}`).then(() => run.process.send(`reply-${i}\n`))));
+    const exits = await Promise.all(runs.map((run) => run.exited));
+    exits.forEach((exit, i) => assert.deepEqual(exit, { exitCode: i % 5 }));
+    runs.forEach((run, i) => assert.deepEqual(run.lines, [`me:${i}`, `echo:reply-${i}`]));
+    const pids = await Promise.all(runs.map((run) => run.started));
+    assert.equal(new Set(pids).size, runs.length);
+  } finally {
+    await launcher.close();
+    dir.remove();
+  }
+});
+
+test('the spawner reports a bad working directory or a missing shell as spawn-failed', async () => {
+  const launcher = new SpawnerLauncher({ log: () => {} });
+  const dir = makeTempDir('spawner-fail');
+  try {
+    const badCwd = recordLaunch();
+    launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: `${dir.root}/nope`, env: {} }, badCwd.events);
+    assert.match(await badCwd.failed(), /cannot start "\/bin\/sh" in .*nope: .*ENOENT/);
+    const noShell = recordLaunch();
+    launcher.launch({ shell: `${dir.root}/nosh`, script: 'exit 0', cwd: dir.root, env: {} }, noShell.events);
+    assert.match(await noShell.failed(), /ENOENT/);
+    // The spawner is still serving.
+    const ok = recordLaunch();
+    launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: dir.root, env: {} }, ok.events);
+    assert.ok((await ok.spawned()) > 0);
+  } finally {
+    await launcher.close();
+    dir.remove();
+  }
+});
+
+test('a SIGKILLed spawner: running trials end lost once their channel closes, and the next launch starts a new spawner', async () => {
+  const logs: string[] = [];
+  const launcher = new SpawnerLauncher({ log: (line) => logs.push(line) });
+  const dir = makeTempDir('spawner-kill');
+  try {
+    const run = runTrialProcess(launcher, dir.root, `echo ready >&3; read -r x <&3; echo "still here:$x" >&3; exit 0`);
+    await run.line('ready');
+    const spawnerPid = launcher.spawnerPid!;
+    process.kill(spawnerPid, 'SIGKILL');
+    assert.match(await run.lost(), /spawner process that started this trial ended \(signal SIGKILL\)/);
+    // The trial still runs and its channel still works in both directions.
+    run.process.send('go\n');
+    await run.line('still here:go');
+    const exit = await run.exited;
+    assert.equal(exit.exitCode, undefined);
+    assert.match(exit.spawnError!, /exit status is unknown/);
+    assert.ok(logs.some((line) => /spawner \(pid \d+\) ended \(signal SIGKILL\) with 1 trial process\(es\) outstanding/.test(line)), logs.join('\n'));
+    const next = runTrialProcess(launcher, dir.root, 'exit 4');
+    assert.deepEqual(await next.exited, { exitCode: 4 });
+    assert.notEqual(launcher.spawnerPid, spawnerPid);
+  } finally {
+    await launcher.close();
+    dir.remove();
+  }
+});
+
+test('a lost trial can still be killed: the daemon signals its group itself', async () => {
+  const launcher = new SpawnerLauncher({ log: () => {} });
+  const dir = makeTempDir('spawner-kill-lost');
+  try {
+    const run = runTrialProcess(launcher, dir.root, `sleep 1000 & echo ready >&3; wait`, { killGraceMs: 300 });
+    await run.line('ready');
+    const pid = (await run.started)!;
+    process.kill(launcher.spawnerPid!, 'SIGKILL');
+    await run.lost();
+    await run.process.kill();
+    assert.match((await run.exited).spawnError!, /exit status is unknown/);
+    assert.equal(await groupAlive(pid), false);
+  } finally {
+    await launcher.close();
+    dir.remove();
+  }
+});
+
+test('close() stops the spawner and leaves running trials alone', async () => {
+  const launcher = new SpawnerLauncher({ log: () => {} });
+  const dir = makeTempDir('spawner-close');
+  let pid: number | undefined;
+  try {
+    const run = runTrialProcess(launcher, dir.root, 'echo ready >&3; exec sleep 1000');
+    await run.line('ready');
+    pid = await run.started;
+    const spawnerPid = launcher.spawnerPid!;
+    await launcher.close();
+    assert.equal(isAlive(spawnerPid), false, 'the spawner is gone');
+    assert.equal(await groupAlive(pid!), true, 'the trial still runs');
+    const refused = recordLaunch();
+    launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: dir.root, env: {} }, refused.events);
+    assert.match(await refused.failed(), /shut down/);
+  } finally {
+    if (pid !== undefined) signalGroup(pid, 'SIGKILL');
+    await launcher.close();
+    dir.remove();
+  }
+});
+
+test('the channel server routes by hello token and closes strangers', async () => {
+  const logs: string[] = [];
+  const server = new ChannelServer((line) => logs.push(line));
+  try {
+    const routed = new Promise<string>((resolve) => {
+      server.expect('tok-1', (socket, head) => {
+        if (head !== undefined) resolve(`head:${head.toString()}`);
+        else socket.once('data', (chunk: Buffer) => resolve(`data:${chunk.toString()}`)).resume();
+      });
+    });
+    const client = net.connect(server.address);
+    client.write(`${helloLine('tok-1')}first`);
+    await withTimeout(new Promise((resolve) => client.once('connect', resolve)), 5000, 'connect');
+    // What followed the hello in the same chunk is handed over as `head`.
+    assert.match(await withTimeout(routed, 5000, 'routing'), /^(head|data):first$/);
+    client.destroy();
+    for (const hello of [helloLine('tok-unknown'), 'not a hello\n', 'x'.repeat(300)]) {
+      const stranger = net.connect(server.address);
+      stranger.write(hello);
+      await withTimeout(new Promise((resolve) => stranger.once('close', resolve)), 5000, `close of ${hello.slice(0, 20)}`);
+    }
+    assert.equal(logs.filter((line) => /connection closed/.test(line)).length, 2, logs.join('\n'));
+  } finally {
+    await server.close();
+  }
+});
+
+test('a spawner that cannot start fails each launch with the reason, and its stderr goes to the log', async () => {
+  const logs: string[] = [];
+  const dir = makeTempDir('spawner-broken');
+  const launcher = new SpawnerLauncher({ log: (line) => logs.push(line), spawnerMain: `${dir.root}/missing-spawner.js` });
+  try {
+    const first = recordLaunch();
+    launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: dir.root, env: {} }, first.events);
+    assert.match(await first.failed(), /spawner process that started this trial ended \(exit code 1\).*before it reported the process started/);
+    assert.ok(logs.some((line) => /^spawner: .*Cannot find module/s.test(line)), logs.join('\n'));
+  } finally {
+    await launcher.close();
+    dir.remove();
+  }
+});

@@ -1,0 +1,126 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-training-service';
+import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
+import { RecordingListener, PYTHON_CLIENT_DIR, makeJob, makeTempDir } from '../local/recording-listener';
+import { until } from '../../server/daemon-process';
+import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm } from './slurm-test-kit';
+
+const CONFIG: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode: true, cpusPerTrial: 1 };
+const available = requireSlurm();
+const FAST = { minPollMs: 300, maxPollMs: 1000, workerIdleMs: 60_000 };
+
+describe('Slurm reuse mode: a new service object re-attaches to the worker jobs of an earlier one (real cluster)', { skip: !available }, () => {
+  const dir = makeTempDir('slurm-reuse-reattach');
+  const experiments: string[] = [];
+  after(() => {
+    for (const e of experiments) cancelJobs(`nasctl-${e}-`);
+    dir.remove();
+  });
+
+  /** A python worker: each trial waits for `release-<trial>` before it reports; `once` ends the worker after one trial. */
+  function workerScript(name: string, once: boolean): string {
+    writeFileSync(
+      path.join(dir.root, name),
+      [
+        'import os, sys, time',
+        `sys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})`,
+        'import nasctl_trial as nt',
+        'while True:',
+        '    p = nt.get_next_parameters()',
+        '    if p is None:',
+        '        break',
+        '    nt.report_intermediate_result(0.5)',
+        `    while not os.path.exists(os.path.join(${JSON.stringify(dir.root)}, "release-" + nt.get_trial_id())):`,
+        '        time.sleep(0.05)',
+        '    nt.report_final_result(p["lr"])',
+        ...(once ? ['    break'] : []),
+        '',
+      ].join('\n'),
+    );
+    return `python3 ${name}`;
+  }
+  const release = (trialId: string): void => writeFileSync(path.join(dir.root, `release-${trialId}`), '');
+  const newExperiment = (tag: string): string => {
+    const id = `${tag}p${process.pid}`; // unique: Slurm remembers ended jobs for MinJobAge
+    experiments.push(id);
+    return id;
+  };
+
+  it('a pending worker is adopted with its trial, runs it, then takes the next trial: no new submission', async () => {
+    const experimentId = newExperiment('rra');
+    const workersDir = path.join(dir.root, 'workers-a');
+    const command = workerScript('loop.py', false);
+    const first = new SlurmTrainingService({ config: { ...CONFIG, sbatchArgs: ['--hold'] }, ...FAST, workersDir });
+    const listener1 = new RecordingListener();
+    first.setListener(listener1);
+    const a0 = makeJob(dir.root, 'a0', command, { experimentId, parameters: { lr: 1 } });
+    first.tryStart(a0);
+    await listener1.startedEvent('a0', 30_000);
+    await first.detach(); // the daemon "dies" while its worker job is held PENDING
+
+    const second = new SlurmTrainingService({ config: CONFIG, ...FAST, workersDir });
+    const listener2 = new RecordingListener();
+    second.setListener(listener2);
+    try {
+      assert.equal(second.reattach('a0', a0.trialDir), true);
+      assert.equal(second.reattach('never-started', path.join(dir.root, 'trials', 'never-started')), false);
+      execFileSync('scontrol', ['release', ...queuedJobs(`nasctl-${experimentId}-`)]);
+      release('a0');
+      const exit = await listener2.exited('a0', 60_000);
+      assert.equal(exit.cause, 'exited', JSON.stringify(exit));
+      assert.deepEqual(listener2.metrics('a0'), [{ kind: 'intermediate', value: 0.5 }, { kind: 'final', value: 1 }]);
+      const a1 = makeJob(dir.root, 'a1', command, { experimentId, parameters: { lr: 2 } });
+      assert.deepEqual(second.tryStart(a1), { started: true });
+      release('a1');
+      assert.equal((await listener2.exited('a1', 60_000)).cause, 'exited');
+      assert.deepEqual(listener2.metrics('a1'), [{ kind: 'intermediate', value: 0.5 }, { kind: 'final', value: 2 }]);
+      assert.equal(second.submissions, 0, 'the adopted worker ran the next trial');
+    } finally {
+      await second.shutdown();
+    }
+    assert.equal(jobsKnownToSlurm(`nasctl-${experimentId}-`).size, 1, 'one worker job in all');
+    assert.deepEqual(queuedJobs(`nasctl-${experimentId}-`), []);
+  });
+
+  it('a worker that ended while no service ran: a completed trial finishes from its records, an unfinished one is not re-attached', async () => {
+    const experimentId = newExperiment('rrb');
+    const workersDir = path.join(dir.root, 'workers-b');
+    const command = workerScript('once.py', true);
+    const first = new SlurmTrainingService({ config: CONFIG, ...FAST, workersDir });
+    const listener1 = new RecordingListener();
+    first.setListener(listener1);
+    const done = makeJob(dir.root, 'b0', command, { experimentId, parameters: { lr: 3 } });
+    const lost = makeJob(dir.root, 'b1', command, { experimentId, parameters: { lr: 4 } });
+    first.tryStart(done);
+    first.tryStart(lost);
+    await listener1.message('b0', 'metric', 60_000);
+    await listener1.message('b1', 'metric', 60_000);
+    await first.detach();
+    // While no service runs: b0 reports and its worker ends normally; b1's worker is cancelled mid-trial.
+    release('b0');
+    const prefix = `nasctl-${experimentId}-`;
+    const lostWorker = path.dirname(readFileSync(path.join(lost.trialDir, 'worker.txt'), 'utf8').split('\n')[0]!);
+    const lostJob = readFileSync(path.join(lostWorker, 'slurm_job_id'), 'utf8').trim();
+    execFileSync('scancel', [lostJob]);
+    await until(() => (queuedJobs(prefix).length === 0 ? true : undefined), 30_000, 'both worker jobs to end');
+
+    const second = new SlurmTrainingService({ config: CONFIG, ...FAST, workersDir });
+    const listener2 = new RecordingListener();
+    second.setListener(listener2);
+    try {
+      assert.equal(second.reattach('b1', lost.trialDir), false, 'died during its trial: re-run it');
+      assert.equal(second.reattach('b0', done.trialDir), true);
+      const exit = await listener2.exited('b0', 60_000);
+      assert.equal(exit.cause, 'exited', JSON.stringify(exit));
+      assert.equal(exit.exitCode, 0);
+      assert.deepEqual(listener2.metrics('b0'), [{ kind: 'final', value: 3 }], 'the metric written while no service ran, once');
+      assert.equal(second.submissions, 0);
+    } finally {
+      await second.shutdown();
+    }
+  });
+});
