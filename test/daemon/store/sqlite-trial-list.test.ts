@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore } from '../../../daemon/store/sqlite-store';
 import { normalizeTrialQuery, type KeyedTrialQuery } from '../../../daemon/store/trial-query';
-import { listTrialRows, trialListSql } from '../../../daemon/store/sqlite-trial-list';
+import { ROW_SORT_LIMIT, listTrialRows, trialListSql } from '../../../daemon/store/sqlite-trial-list';
 import { createMemoryStore } from '../../../daemon/store/memory-store';
 import { sampleConfig, sampleTrial } from './store-contract';
 
@@ -56,12 +56,14 @@ describe('sqlite trial list: sort by a parameter', () => {
       store.transitionTrial('m3', 'WAITING', 'RUNNING', { startedAt: 1 });
       const raw = new BetterSqlite3(path.join(d2, 'experiment.db'), { readonly: true });
       try {
-        const ids = (q: KeyedTrialQuery, paramIndex: boolean) =>
-          listTrialRows<{ id: string }>(normalizeTrialQuery(q), (sql) => raw.prepare(sql), paramIndex).rows.map((r) => r.id);
+        // rowSortLimit 0: the index path even for these few trials; the default: the per-row sort.
+        const ids = (q: KeyedTrialQuery, paramIndex: boolean, rowSortLimit = 0) =>
+          listTrialRows<{ id: string }>(normalizeTrialQuery(q), (sql) => raw.prepare(sql), paramIndex, rowSortLimit).rows.map((r) => r.id);
         for (const order of ['asc', 'desc'] as const) {
-          for (const q of [{ order }, { order, offset: 4, limit: 5 }, { order, offset: 9, limit: 3 }, { order, status: ['WAITING'], offset: 1, limit: 20 }] as KeyedTrialQuery[]) {
+          for (const q of [{ order }, { order, offset: 4, limit: 5 }, { order, offset: 9, limit: 3 }, { order, status: ['WAITING'], offset: 1, limit: 20 }, { order, search: 'b' }] as KeyedTrialQuery[]) {
             const withIndex = ids({ ...q, sortParam: 'op' }, true);
             assert.deepEqual(withIndex, ids({ ...q, sortParam: 'op' }, false), JSON.stringify(q));
+            assert.deepEqual(withIndex, ids({ ...q, sortParam: 'op' }, true, ROW_SORT_LIMIT), `few matches, per-row sort ${JSON.stringify(q)}`);
             assert.deepEqual(withIndex, createMemoryOrder(values, { ...q, sortParam: 'op' }), `memory ${JSON.stringify(q)}`);
           }
         }
