@@ -31,34 +31,41 @@ interface Figure {
   eventLoopCpuMsPerTrial?: number;
   /** CPU time of the spawner process (it forks the trials, on another core), per trial. */
   spawnerCpuMsPerTrial?: number;
+  /** Resident set of the spawner process at the end of the scenario (MB). */
+  spawnerRssMb?: number;
+}
+
+/** utime + stime (ms) from a /proc `stat` file (fields after the command name; USER_HZ = 100/s). Throws when it cannot be read. */
+function procCpuMs(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** CPU time (ms) of this process's main thread, from /proc (Linux); undefined elsewhere. */
 function mainThreadCpuMs(): number | undefined {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100/s)
+    return procCpuMs(`/proc/self/task/${process.pid}/stat`);
   } catch {
     return undefined;
   }
 }
 
-/** CPU time (ms) of our live spawner processes (children running spawner-main.js), from /proc (Linux). */
-function spawnerCpuMs(): number {
-  let total = 0;
+/** CPU time (ms) and resident set (MB) of our live spawner processes (children running spawner-main.js), from /proc (Linux). */
+function spawnerUsage(): { cpuMs: number; rssMb: number } {
+  const total = { cpuMs: 0, rssMb: 0 };
   let children: string[] = [];
   try {
     children = readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter((pid) => pid !== '');
   } catch {
-    return 0;
+    return total;
   }
   for (const pid of children) {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawner-main')) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      total.cpuMs += procCpuMs(`/proc/${pid}/stat`);
+      const rssKb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (rssKb !== undefined) total.rssMb += Number(rssKb) / 1024;
     } catch {
       // exited meanwhile
     }
@@ -87,12 +94,13 @@ async function runExperiment(name: string, trials: number, concurrency: number, 
     const cpu = process.cpuUsage(cpu0);
     const loop1 = mainThreadCpuMs();
     // The spawner starts with the experiment's first trial and ends at shutdown: read it before.
-    const spawnerMs = spawnerCpuMs();
+    const spawner = spawnerUsage();
     const counts = manager.getExperiment(id).trialCounts;
     if (rec.status !== 'DONE' || counts.SUCCEEDED !== trials) throw new Error(`${name}: experiment ended ${rec.status} with ${JSON.stringify(counts)}`);
     const figure: Figure = { name, trials, seconds, trialsPerSecond: trials / seconds, daemonCpuMsPerTrial: (cpu.user + cpu.system) / 1000 / trials };
     if (loop0 !== undefined && loop1 !== undefined) figure.eventLoopCpuMsPerTrial = (loop1 - loop0) / trials;
-    if (spawnerMs > 0) figure.spawnerCpuMsPerTrial = spawnerMs / trials;
+    if (spawner.cpuMs > 0) figure.spawnerCpuMsPerTrial = spawner.cpuMs / trials;
+    if (spawner.rssMb > 0) figure.spawnerRssMb = spawner.rssMb;
     return figure;
   } finally {
     await manager.shutdown();
@@ -154,9 +162,9 @@ function touchedBallast(mb: number): Buffer[] {
 
 function printTable(figures: Figure[], extra: { efficiency1s: number; ideal1s: number }): void {
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`${pad('scenario', 44)} ${pad('trials', 7)} ${pad('seconds', 8)} ${pad('trials/s', 9)} ${pad('daemon CPU ms/trial', 20)} ${pad('event-loop CPU ms/trial', 24)} spawner CPU ms/trial`);
+  console.log(`${pad('scenario', 44)} ${pad('trials', 7)} ${pad('seconds', 8)} ${pad('trials/s', 9)} ${pad('daemon CPU ms/trial', 20)} ${pad('event-loop CPU ms/trial', 24)} ${pad('spawner CPU ms/trial', 21)} spawner RSS MB`);
   for (const f of figures) {
-    console.log(`${pad(f.name, 44)} ${pad(String(f.trials), 7)} ${pad(f.seconds.toFixed(2), 8)} ${pad(f.trialsPerSecond.toFixed(0), 9)} ${pad(f.daemonCpuMsPerTrial?.toFixed(3) ?? '-', 20)} ${pad(f.eventLoopCpuMsPerTrial?.toFixed(3) ?? '-', 24)} ${f.spawnerCpuMsPerTrial?.toFixed(3) ?? '-'}`);
+    console.log(`${pad(f.name, 44)} ${pad(String(f.trials), 7)} ${pad(f.seconds.toFixed(2), 8)} ${pad(f.trialsPerSecond.toFixed(0), 9)} ${pad(f.daemonCpuMsPerTrial?.toFixed(3) ?? '-', 20)} ${pad(f.eventLoopCpuMsPerTrial?.toFixed(3) ?? '-', 24)} ${pad(f.spawnerCpuMsPerTrial?.toFixed(3) ?? '-', 21)} ${f.spawnerRssMb?.toFixed(0) ?? '-'}`);
   }
   const reuse = figures[1]!.trialsPerSecond / figures[0]!.trialsPerSecond;
   const spawn = figures[3]!.trialsPerSecond / figures[2]!.trialsPerSecond;

@@ -154,7 +154,7 @@ export const MIGRATIONS: readonly Migration[] = [
 /** The schema version this code writes and reads. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-/** The first schema with the trial_params sort index (migration 3); older ones sort by a parameter with json_extract. */
+/** The first schema with the trial_params sort index (migration 3); older ones sort by a parameter's value read per row. */
 export const PARAM_INDEX_SCHEMA_VERSION = 3;
 
 /**

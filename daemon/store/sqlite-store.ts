@@ -17,7 +17,7 @@ import { normalizeTrialQuery } from './trial-query';
 import { checkTransition, transitionTime } from './trial-transitions';
 import { translateSqliteError, type SqliteErrorContext } from './sqlite-errors';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements';
-import { listTrialRows } from './sqlite-trial-list';
+import { listTrialRows, ROW_SORT_LIMIT } from './sqlite-trial-list';
 import {
   storedTrialDir, toEvent, toExperiment, toMetric, toRevision, toTrial, type ExperimentRow, type TrialRow,
 } from './sqlite-rows';
@@ -78,8 +78,8 @@ class SqliteStore implements ExperimentStore {
   private readonly s: SqliteStatements;
   private readonly baseDir: string;
   private readonly listCache = new Map<string, BetterSqlite3.Statement<unknown[], unknown>>();
-  /** Whether the schema has the trial_params sort index; read on the first listTrials. */
-  private paramIndex: boolean | undefined;
+  /** listTrialRows' rowSortLimit: Infinity when the schema predates the trial_params sort index. */
+  private readonly rowSortLimit: number;
   private readonly txTransition: (id: string, from: TrialStatus, to: TrialStatus, patch: TrialPatch) => TrialRow | undefined;
   private readonly txCreateTrial: (t: NewTrial) => TrialRow;
   private readonly txAddMetric: (id: string, kind: MetricRecord['kind'], value: MetricValue, at: number) => MetricRecord;
@@ -97,6 +97,8 @@ class SqliteStore implements ExperimentStore {
   ) {
     this.s = prepareStatements(db);
     this.baseDir = path.dirname(ctx.dbPath);
+    // Only a schema-2 database opened read-only lacks trial_params (writable ones were migrated).
+    this.rowSortLimit = (db.pragma('user_version', { simple: true }) as number) >= PARAM_INDEX_SCHEMA_VERSION ? ROW_SORT_LIMIT : Infinity;
     const s = this.s;
     this.txCreateExperiment = db.transaction((e: NewExperiment) => {
       const existing = s.selectExperiment.get();
@@ -220,9 +222,7 @@ class SqliteStore implements ExperimentStore {
   listTrials(q?: TrialQuery): TrialPage {
     const nq = normalizeTrialQuery(q);
     return this.guard(() => {
-      // A read-only database of schema 2 has no trial_params (it sorts by a parameter with json_extract).
-      this.paramIndex ??= (this.db.pragma('user_version', { simple: true }) as number) >= PARAM_INDEX_SCHEMA_VERSION;
-      const { rows, total } = listTrialRows<TrialRow>(nq, (sql) => this.cached(sql), this.paramIndex);
+      const { rows, total } = listTrialRows<TrialRow>(nq, (sql) => this.cached(sql), this.rowSortLimit);
       return { items: rows.map((r) => toTrial(r, this.baseDir)), total };
     });
   }

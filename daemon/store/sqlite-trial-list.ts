@@ -48,7 +48,7 @@ const SORT_SQL: Record<TrialSortKey, { expr: string; nullable: boolean }> = {
  */
 function sortSql(q: NormalizedTrialQuery): { expr: string; nullable: boolean } {
   if (q.sortParam !== undefined) {
-    // Without trial_params (a schema-2 database opened read-only): the same values, computed per row.
+    // The values trial_params holds, computed per row (few matches, or a schema-2 database opened read-only).
     const path = `$."${q.sortParam}"`;
     const expr = `CASE WHEN json_type(parameters, '${path}._value') IS NOT NULL THEN json_extract(parameters, '${path}._value') ELSE json_extract(parameters, '${path}') END`;
     return { expr, nullable: true };
@@ -60,14 +60,14 @@ function sortSql(q: NormalizedTrialQuery): { expr: string; nullable: boolean } {
   return SORT_SQL[q.sort];
 }
 
-/**
- * Builds the filtered, sorted, paged trial query (same semantics as selectTrials in memory).
- * `paramIndex`: the database has trial_params (schema 3); without it a sort by a parameter reads
- * every row's parameters. Called through listTrialRows by the SQLite store's listTrials, which
- * caches a prepared statement per distinct SQL text (a bounded set: it depends only on which
- * filters are present and the sort). Pure.
- */
-export function trialListSql(q: NormalizedTrialQuery, paramIndex = true): TrialListSql {
+/** The filter part of a query: its WHERE clause, the count query, and the parameters both bind. */
+interface TrialFilterSql {
+  whereSql: string;
+  countSql: string;
+  params: Array<string | number>;
+}
+
+function trialFilterSql(q: NormalizedTrialQuery): TrialFilterSql {
   const where: string[] = [];
   const params: Array<string | number> = [];
   if (q.status !== undefined) {
@@ -87,26 +87,41 @@ export function trialListSql(q: NormalizedTrialQuery, paramIndex = true): TrialL
     params.push(q.search);
   }
   const whereSql = where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`;
-  // Same count as any other sort; with the search alone, counting in trial_search avoids building the list of matches.
+  // The same count for every sort; with the search alone, counting in trial_search avoids building the list of matches.
   const countSql = searchOnly ? 'SELECT count(*) FROM trial_search WHERE instr(text, ?) > 0' : `SELECT count(*) FROM trials${whereSql}`;
-  if (q.sortParam !== undefined && paramIndex) return { ...paramSortSql(q.sortParam, q.order, whereSql), countSql, params };
+  return { whereSql, countSql, params };
+}
+
+/**
+ * The page queries of `q` over the trials matching `whereSql`. `paramIndex`: a sort by a
+ * parameter reads the trial_params index (paramSortSql) instead of every row's parameters.
+ */
+function trialPageSql(q: NormalizedTrialQuery, whereSql: string, paramIndex: boolean): Pick<TrialListSql, 'pageSql' | 'unvalued'> {
+  if (q.sortParam !== undefined && paramIndex) return paramSortSql(q.sortParam, q.order, whereSql);
   const { expr, nullable } = sortSql(q);
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   const orderSql = q.sort === 'sequence' && q.sortParam === undefined && q.sortMetric === undefined
     ? `sequence ${dir}`
     : `${expr} ${dir}${nullable ? ' NULLS LAST' : ''}, sequence ASC`;
-  return {
-    pageSql: `SELECT * FROM trials${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`,
-    countSql,
-    params,
-  };
+  return { pageSql: `SELECT * FROM trials${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?` };
+}
+
+/**
+ * Builds the filtered, sorted, paged trial query (same semantics as selectTrials in memory).
+ * `paramIndex` as in trialPageSql (it needs trial_params: schema 3). listTrialRows builds the
+ * same pieces, choosing `paramIndex` from the count. The SQL text depends only on which filters
+ * are present and the sort (the SQLite store caches a prepared statement per text). Pure.
+ */
+export function trialListSql(q: NormalizedTrialQuery, paramIndex = true): TrialListSql {
+  const { whereSql, countSql, params } = trialFilterSql(q);
+  return { ...trialPageSql(q, whereSql, paramIndex), countSql, params };
 }
 
 /**
  * The page queries of a sort by a parameter. The trials with a value for `key` are read from
  * trial_params in index order (key, value, sequence): only sequences, with the filters applied as
  * one `sequence IN (matching trials)` set, so OFFSET skips index entries instead of trial rows;
- * then the page's 200 trial rows are joined. Descending keeps ties in ascending sequence (SQLite
+ * then only the page's trial rows are joined. Descending keeps ties in ascending sequence (SQLite
  * sorts each run of equal values, a few thousand sequences). The key is a SQL literal:
  * normalizeTrialQuery rejected quotes in it.
  */
@@ -125,27 +140,30 @@ function paramSortSql(key: string, order: 'asc' | 'desc', whereSql: string): Pic
   };
 }
 
-/** Up to this many matching trials, a sort by a parameter reads the values per row instead of the index. */
+/**
+ * Up to this many matching trials, a sort by a parameter reads the values per row instead of the
+ * index. The SQLite store passes Infinity for a schema-2 database opened read-only (no trial_params).
+ */
 export const ROW_SORT_LIMIT = 5000;
 
 /**
- * Runs the queries of trialListSql: one page of rows in order, and the total. For a sort by a
- * parameter, when the page runs past the trials that have a value, it continues with those that
- * have none (NULLS LAST, by sequence), like the in-memory store. `paramIndex` as in trialListSql;
- * up to `rowSortLimit` matching trials the per-row sort is used even with the index.
+ * Runs a trial query: one page of rows in order, and the total. For a sort by a parameter over
+ * more than `rowSortLimit` matching trials it reads the trial_params index and, when the page runs
+ * past the trials that have a value, continues with those that have none (NULLS LAST, by
+ * sequence), like the in-memory store; up to `rowSortLimit` it sorts by the value read per row.
  * Called by the SQLite store's listTrials inside its error guard; throws what better-sqlite3 throws.
  */
-export function listTrialRows<Row>(q: NormalizedTrialQuery, prepare: PrepareListSql, paramIndex = true, rowSortLimit = ROW_SORT_LIMIT): TrialListRows<Row> {
-  let sql = trialListSql(q, paramIndex);
-  const total = prepare(sql.countSql).pluck().get(...sql.params) as number;
+export function listTrialRows<Row>(q: NormalizedTrialQuery, prepare: PrepareListSql, rowSortLimit = ROW_SORT_LIMIT): TrialListRows<Row> {
+  const { whereSql, countSql, params } = trialFilterSql(q);
+  const total = prepare(countSql).pluck().get(...params) as number;
   // A narrow filter (a search, a status) leaves few trials: sorting just those by the value read
   // per row is cheaper than walking the key's whole index and the set of unvalued trials
   // (measured: a search matching one trial among 100,000, sorted by a choice, took ~1 s).
-  if (sql.unvalued !== undefined && total <= rowSortLimit) sql = trialListSql(q, false);
-  const rows = prepare(sql.pageSql).all(...sql.params, q.limit, q.offset) as Row[];
+  const sql = trialPageSql(q, whereSql, total > rowSortLimit);
+  const rows = prepare(sql.pageSql).all(...params, q.limit, q.offset) as Row[];
   if (sql.unvalued !== undefined && rows.length < q.limit) {
-    const valued = prepare(sql.unvalued.valuedCountSql).pluck().get(...sql.params) as number;
-    const more = prepare(sql.unvalued.pageSql).all(...sql.params, q.limit - rows.length, Math.max(0, q.offset - valued)) as Row[];
+    const valued = prepare(sql.unvalued.valuedCountSql).pluck().get(...params) as number;
+    const more = prepare(sql.unvalued.pageSql).all(...params, q.limit - rows.length, Math.max(0, q.offset - valued)) as Row[];
     rows.push(...more);
   }
   return { rows, total };

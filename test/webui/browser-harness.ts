@@ -106,3 +106,41 @@ export function trialFolder(script: string): { dir: string; close(): void } {
   writeFileSync(join(dir, 'trial.sh'), script, { mode: 0o755 });
   return { dir, close: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** What one browser test file runs against: a test daemon, chromium with one page, a trial folder. */
+export interface BrowserWorld {
+  ctx: { daemon: DaemonHandle; base: string };
+  page: Page;
+  folder: { dir: string };
+  /** Writes the folder's `gate` file (trials waiting for it end), closes the browser and the daemon, removes the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a test daemon (startTestDaemon), chromium with one page (launchBrowser) and a trial
+ * folder holding `script` as trial.sh (trialFolder). Called from a test file's `before`; what
+ * started is closed again when a later step throws.
+ */
+export async function startBrowserWorld(script: string): Promise<BrowserWorld> {
+  const ctx = await startTestDaemon();
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.context.newPage();
+    const folder = trialFolder(script);
+    const opened = browser;
+    return {
+      ctx, page, folder,
+      close: async () => {
+        writeFileSync(join(folder.dir, 'gate'), '');
+        await opened.close();
+        await ctx.close();
+        folder.close();
+      },
+    };
+  } catch (err) {
+    await browser?.close();
+    await ctx.close();
+    throw err;
+  }
+}

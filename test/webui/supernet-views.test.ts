@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import type { DaemonHandle } from '../../daemon/server/start-daemon';
+import type { Page } from 'playwright-core';
 import { runRankEval } from '../../trial-runtime/ranking/rank-eval-program';
-import { createExperiment, launchBrowser, screenshot, startTestDaemon, trialFolder } from './browser-harness';
+import { createExperiment, screenshot, startBrowserWorld, type BrowserWorld } from './browser-harness';
 
 // A supernet-like trial: reports 3 epochs of train-supernet's dict metrics, then waits for a gate
 // file. The test writes its checkpoints (as the trainer does: temp folder renamed) and the board.
@@ -25,9 +24,9 @@ const SPACE = {
 };
 
 const T = 20_000;
-let ctx: { daemon: DaemonHandle; base: string; close(): Promise<void> };
-let browser: { context: BrowserContext; close(): Promise<void> };
-let folder: { dir: string; close(): void };
+let world: BrowserWorld | undefined;
+let ctx: BrowserWorld['ctx'];
+let folder: BrowserWorld['folder'];
 let files: string;
 let page: Page;
 let expId: string;
@@ -45,10 +44,8 @@ function writeCheckpoint(epoch: number): void {
 }
 
 before(async () => {
-  ctx = await startTestDaemon();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  folder = trialFolder(TRIAL);
+  world = await startBrowserWorld(TRIAL);
+  ({ ctx, page, folder } = world);
   files = mkdtempSync(join(tmpdir(), 'nasctl-rank-files-'));
   writeCheckpoint(1);
   expId = await createExperiment(ctx.base, {
@@ -58,10 +55,7 @@ before(async () => {
 });
 
 after(async () => {
-  writeFileSync(join(folder.dir, 'gate'), '');
-  await browser?.close();
-  await ctx?.close();
-  folder?.close();
+  await world?.close();
   rmSync(files, { recursive: true, force: true });
 });
 

@@ -2,10 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import type { DaemonHandle } from '../../daemon/server/start-daemon';
+import type { Page } from 'playwright-core';
 import type { TunerBoardResult } from '../../daemon/api/routes/tuner-board-routes';
-import { createExperiment, launchBrowser, screenshot, startTestDaemon, trialFolder, waitForService } from './browser-harness';
+import { createExperiment, screenshot, startBrowserWorld, waitForService, type BrowserWorld } from './browser-harness';
 
 // Each trial waits for a gate file, then reports a final metric that depends on its sequence
 // number, so the board fills only after the page is open and changes as trials finish.
@@ -23,17 +22,15 @@ const SPACE = {
 
 const TRIALS = 6;
 const T = 20_000;
-let ctx: { daemon: DaemonHandle; base: string; close(): Promise<void> };
-let browser: { context: BrowserContext; close(): Promise<void> };
-let folder: { dir: string; close(): void };
+let world: BrowserWorld | undefined;
+let ctx: BrowserWorld['ctx'];
+let folder: BrowserWorld['folder'];
 let page: Page;
 let expId: string;
 
 before(async () => {
-  ctx = await startTestDaemon();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  folder = trialFolder(TRIAL);
+  world = await startBrowserWorld(TRIAL);
+  ({ ctx, page, folder } = world);
   expId = await createExperiment(ctx.base, {
     experimentName: 'cream-search-ui', searchSpace: SPACE, trialCommand: 'sh trial.sh', trialCodeDirectory: folder.dir,
     trialConcurrency: 2, maxTrialNumber: TRIALS, tuner: { name: 'PrioritizedPath', classArgs: { boardSize: 3, accGap: 0.05 } },
@@ -41,12 +38,7 @@ before(async () => {
   }, folder.dir);
 });
 
-after(async () => {
-  writeFileSync(join(folder.dir, 'gate'), '');
-  await browser?.close();
-  await ctx?.close();
-  folder?.close();
-});
+after(() => world?.close());
 
 test('the overview shows the PrioritizedPath board, filled live as real trials finish', async () => {
   await page.goto(`${ctx.base}/experiments/${expId}/overview`);

@@ -2,10 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import type { DaemonHandle } from '../../daemon/server/start-daemon';
+import type { Page } from 'playwright-core';
 import type { TrialRecord } from '../../daemon/store/types';
-import { createExperiment, launchBrowser, screenshot, startTestDaemon, trialFolder, waitForService } from './browser-harness';
+import { createExperiment, screenshot, startBrowserWorld, waitForService, type BrowserWorld } from './browser-harness';
 
 // One daemon, one browser, one experiment driven through its life by the steps below (in order).
 // Trials 0..3 report 3 intermediate metrics and wait for a gate file; trial 3 then fails; trial 4
@@ -31,9 +30,9 @@ const SPACE = {
 };
 
 const T = 20_000;
-let ctx: { daemon: DaemonHandle; base: string; close(): Promise<void> };
-let browser: { context: BrowserContext; close(): Promise<void> };
-let folder: { dir: string; close(): void };
+let world: BrowserWorld | undefined;
+let ctx: BrowserWorld['ctx'];
+let folder: BrowserWorld['folder'];
 let page: Page;
 let expId: string;
 
@@ -66,10 +65,8 @@ async function waitUrl(re: RegExp): Promise<void> {
 }
 
 before(async () => {
-  ctx = await startTestDaemon();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  folder = trialFolder(TRIAL);
+  world = await startBrowserWorld(TRIAL);
+  ({ ctx, page, folder } = world);
   expId = await createExperiment(ctx.base, {
     experimentName: 'webui-e2e',
     searchSpace: SPACE,
@@ -82,11 +79,7 @@ before(async () => {
   }, folder.dir);
 });
 
-after(async () => {
-  await browser?.close();
-  await ctx?.close();
-  folder?.close();
-});
+after(() => world?.close());
 
 test('experiments page lists the experiment and opens its overview', async () => {
   await page.goto(`${ctx.base}/`);

@@ -5,12 +5,14 @@ export type BatchStatsSink = (mean: tf.Tensor1D, variance: tf.Tensor1D) => void;
 
 /**
  * Per-channel mean of an NHWC tensor over N, H, W, as `ones[1, NHW] x X[NHW, C] / NHW`: on wasm a
- * matMul is 3-6x faster than `tf.mean(x, [0, 1, 2])`, which first transposes C to the front.
+ * matMul was 3-6x faster than `tf.mean(x, [0, 1, 2])`, which first transposes C to the front
+ * (one-off timings during development, not printed by a bench).
+ * `ones` is the `[1, NHW]` row of ones, made once per op and shared by its four means.
  */
-function channelMean(x: tf.Tensor): tf.Tensor1D {
+function channelMean(x: tf.Tensor, ones: tf.Tensor2D): tf.Tensor1D {
   const c = x.shape[3] as number;
   const m = x.size / c;
-  return tf.reshape(tf.mul(tf.matMul(tf.ones([1, m]), tf.reshape(x, [m, c])), 1 / m), [c]);
+  return tf.reshape(tf.mul(tf.matMul(ones, tf.reshape(x, [m, c])), 1 / m), [c]);
 }
 
 /**
@@ -27,19 +29,20 @@ function channelMean(x: tf.Tensor): tf.Tensor1D {
 export function batchNormTrain(x: tf.Tensor4D, eps: number, onStats?: BatchStatsSink): tf.Tensor4D {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const mean = channelMean(input);
+    const ones = tf.ones([1, input.size / (input.shape[3] as number)]) as tf.Tensor2D;
+    const mean = channelMean(input, ones);
     const centered = tf.sub(input, mean);
-    const variance = channelMean(tf.square(centered));
+    const variance = channelMean(tf.square(centered), ones);
     onStats?.(mean, variance);
     const inv = tf.rsqrt(tf.add(variance, eps));
     const y = tf.mul(centered, inv);
-    save([y, inv]);
+    save([y, inv, ones]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
-        const [out, invStd] = saved as [tf.Tensor, tf.Tensor];
-        const meanDy = channelMean(dy);
-        const meanDyY = channelMean(tf.mul(dy, out));
+        const [out, invStd, onesRow] = saved as [tf.Tensor, tf.Tensor, tf.Tensor2D];
+        const meanDy = channelMean(dy, onesRow);
+        const meanDyY = channelMean(tf.mul(dy, out), onesRow);
         return tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(out, meanDyY)), invStd);
       },
     };

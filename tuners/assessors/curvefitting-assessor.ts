@@ -5,6 +5,7 @@ import { readEnum, readNumber, rejectUnknownArgs } from '../class-args';
 import { AssessorArgsError, readAssessorArgs } from './assessor-args-error';
 import { predictFinal } from './curves/predict-final';
 import { CompletedTrialsFeed } from '../completed-trials-feed';
+import { reasonNumber } from './reason-number';
 
 const SCHEMA = {
   type: 'object',
@@ -45,9 +46,8 @@ export interface CurvefittingSettings {
  * whichever trial ended), and optimize_mode is honoured.
  */
 export class CurvefittingAssessor implements Assessor {
-  /** Best final metric (sign as measured) of the SUCCEEDED trials fed so far, per direction. */
-  private bestMax: number | undefined;
-  private bestMin: number | undefined;
+  /** Best final metric (sign as measured, best by optimize_mode) of the SUCCEEDED trials fed so far. */
+  private best: number | undefined;
   private readonly feed = new CompletedTrialsFeed();
 
   constructor(private readonly s: CurvefittingSettings) {}
@@ -57,7 +57,7 @@ export class CurvefittingAssessor implements Assessor {
     const t = trial.intermediate.length;
     if (t < this.s.startStep || t >= this.s.epochNum || (t - this.s.startStep) % this.s.gap !== 0) return CONTINUE;
     const maximize = this.s.optimizeMode === 'maximize';
-    const best = this.bestFinal(trial, history, maximize);
+    const best = this.bestFinal(history);
     if (best === undefined) return CONTINUE;
     const ys = maximize ? trial.intermediate : trial.intermediate.map((v) => -v);
     if (ys.some((v) => !Number.isFinite(v))) return CONTINUE;
@@ -69,36 +69,29 @@ export class CurvefittingAssessor implements Assessor {
     if (!worse) return CONTINUE;
     return {
       decision: 'stop',
-      reason: `Curvefitting: after ${t} step(s) the learning curve predicts ${fmt(predicted)} at step ${this.s.epochNum}, ${maximize ? 'below' : 'above'} ${fmt(bar)} (threshold ${this.s.threshold} ${maximize ? '×' : '÷'} best final ${fmt(best)})`,
+      reason: `Curvefitting: after ${t} step(s) the learning curve predicts ${reasonNumber(predicted)} at step ${this.s.epochNum}, ${maximize ? 'below' : 'above'} ${reasonNumber(bar)} (threshold ${this.s.threshold} ${maximize ? '×' : '÷'} best final ${reasonNumber(best)})`,
     };
   }
 
   /**
-   * The best final metric of the SUCCEEDED trials of `history` other than `trial` (a RUNNING
-   * trial is never among them). Completed trials never change, so each is looked at once
+   * The best final metric of the SUCCEEDED trials of `history` (the judged trial is RUNNING, so
+   * never among them). Completed trials never change, so each is looked at once
    * (CompletedTrialsFeed) instead of a pass over the whole history per judgement.
    */
-  private bestFinal(_trial: TrialView, history: readonly TrialView[], maximize: boolean): number | undefined {
+  private bestFinal(history: readonly TrialView[]): number | undefined {
+    const maximize = this.s.optimizeMode === 'maximize';
     this.feed.sync(
       history,
       (other) => {
         if (other.status !== 'SUCCEEDED') return;
         const v = other.finalMetric ?? other.intermediate[other.intermediate.length - 1];
         if (v === undefined || !Number.isFinite(v)) return;
-        if (this.bestMax === undefined || v > this.bestMax) this.bestMax = v;
-        if (this.bestMin === undefined || v < this.bestMin) this.bestMin = v;
+        if (this.best === undefined || (maximize ? v > this.best : v < this.best)) this.best = v;
       },
-      () => {
-        this.bestMax = undefined;
-        this.bestMin = undefined;
-      },
+      () => (this.best = undefined),
     );
-    return maximize ? this.bestMax : this.bestMin;
+    return this.best;
   }
-}
-
-function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }
 
 /** Factory of {@link CurvefittingAssessor} ("Curvefitting"); create throws AssessorArgsError on bad classArgs. */

@@ -4,6 +4,7 @@ import { CONTINUE } from '../assessor';
 import { readEnum, readNumber, rejectUnknownArgs } from '../class-args';
 import { readAssessorArgs } from './assessor-args-error';
 import { CompletedTrialsFeed } from '../completed-trials-feed';
+import { reasonNumber } from './reason-number';
 
 const SCHEMA = {
   type: 'object',
@@ -57,7 +58,7 @@ export class MedianstopAssessor implements Assessor {
     if (!worse) return CONTINUE;
     return {
       decision: 'stop',
-      reason: `Medianstop: best intermediate result ${fmt(best)} after ${t} step(s) is ${maximize ? 'below' : 'above'} the median ${fmt(median)} of the running averages of ${n} completed trial(s) at step ${t}`,
+      reason: `Medianstop: best intermediate result ${reasonNumber(best)} after ${t} step(s) is ${maximize ? 'below' : 'above'} the median ${reasonNumber(median)} of the running averages of ${n} completed trial(s) at step ${t}`,
     };
   }
 
@@ -90,10 +91,6 @@ function upperBound(sorted: readonly number[], v: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }
 
 /** Factory of {@link MedianstopAssessor} ("Medianstop"); create throws AssessorArgsError on bad classArgs. */

@@ -18,7 +18,7 @@ import { GpuMonitor, type GpuSnapshot } from './gpu-monitor';
 import { findShell } from './find-shell';
 import { readFileTail } from './file-tail';
 import { ReusePool } from './reuse-pool';
-import { buildTrialEnv } from './trial-env';
+import { buildTrialEnv, plainEnv } from './trial-env';
 import { TrialProcess, trialExitOf, type ProcessExit } from './trial-process';
 import type { ProcessLauncher } from './process-launcher';
 import { DirectLauncher } from './direct-launcher';
@@ -69,7 +69,7 @@ export class LocalTrainingService implements TrainingService {
   private readonly killGraceMs: number;
   private readonly log: (line: string) => void;
   /** A plain copy of process.env taken once: enumerating process.env itself is slow, per trial. */
-  private readonly baseEnv: NodeJS.ProcessEnv = { ...process.env };
+  private readonly baseEnv = plainEnv(process.env);
   private readonly shell: string;
   private readonly workersDir: string | undefined;
   private listener: TrainingServiceListener = NOOP_LISTENER;

@@ -11,13 +11,14 @@ export interface LaunchRequest {
   shell: string;
   script: string;
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  /** Plain strings only: the spawner gets it as is (see `buildTrialEnv`). */
+  env: Record<string, string>;
 }
 
 /**
  * What a launcher reports about one process. Exactly one of `onSpawned` / `onSpawnError`; after
  * `onSpawned`, exactly one of `onExit` / `onLost`. `onChannel` comes at most once and in any
- * order relative to the others (through the spawner the connection may arrive first). Events may
+ * order relative to the others (through the spawner the connection may arrive first). Events never
  * come synchronously from inside `launch`.
  */
 export interface LaunchEvents {

@@ -19,7 +19,7 @@ export interface ReusePoolHost {
   /** Directory under which each worker gets `worker-<n>/` with its logs. */
   workersDir(job: TrialJob): string;
   /** Environment of a new worker started for `job` with these GPUs. */
-  workerEnv(job: TrialJob, gpuIndices: number[] | undefined): NodeJS.ProcessEnv;
+  workerEnv(job: TrialJob, gpuIndices: number[] | undefined): Record<string, string>;
   /** A worker's process ended: give back its GPUs and forget its process group. */
   onWorkerGone(worker: ReuseWorker): void;
   /** Writes a small file for people off the event loop (failures are logged). */

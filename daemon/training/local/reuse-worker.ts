@@ -37,7 +37,7 @@ export interface WorkerSpawn {
   shell: string;
   command: string;
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string>;
   logDir: string;
   killGraceMs: number;
   /** The worker's process runs (pid) or could not start (undefined); called once, before any event. */

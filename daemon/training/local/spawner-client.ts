@@ -72,7 +72,7 @@ export class SpawnerLauncher implements ProcessLauncher {
     if (this.outstanding.size === 0) spawner.channel?.ref();
     this.outstanding.set(token, { events, pid: undefined });
     server.expect(token, (socket, head) => events.onChannel(socket, head));
-    const message: SpawnRequest = { type: 'spawn', token, shell: request.shell, script: request.script, cwd: request.cwd, env: plainEnv(request.env) };
+    const message: SpawnRequest = { type: 'spawn', token, shell: request.shell, script: request.script, cwd: request.cwd, env: request.env };
     // A send error means the spawner is gone: its exit handler fails this request.
     try {
       spawner.send(message, (error) => {
@@ -169,12 +169,3 @@ export class SpawnerLauncher implements ProcessLauncher {
   }
 }
 
-/** The environment as plain strings (undefined values dropped), for the IPC message. */
-function plainEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const key in env) {
-    const value = env[key];
-    if (value !== undefined) result[key] = value;
-  }
-  return result;
-}

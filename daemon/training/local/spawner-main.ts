@@ -4,8 +4,9 @@
  * Why: `fork()` copies the page tables of the calling process, so `child_process.spawn` blocks
  * the caller for a time that grows with its resident memory (measured: 1 ms at 54 MB, 9.5 ms at
  * 266 MB, 33 ms at 894 MB). A daemon holding a big experiment would freeze for that long at every
- * trial start. This process imports only node built-ins (and the dependency-free message types),
- * so its resident set stays around 41 MB (measured) whatever the daemon holds.
+ * trial start. This process imports only node built-ins (and the dependency-free
+ * `spawner-messages.ts` and `spawn-group-leader.ts`), so its resident set stays around 41 MB
+ * (measured) whatever the daemon holds.
  *
  * Architecture (see `spawner-client.ts` for the daemon's side):
  * - Started by the daemon with `process.execPath`, an IPC channel, and the address of the
@@ -20,8 +21,8 @@
  *   trials end. When the IPC channel closes (the daemon exited or closed it), it exits at once
  *   and leaves running trials alone, as the daemon itself would.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
+import { spawnGroupLeader } from './spawn-group-leader';
 import { SPAWNER_SOCKET_ENV, addressFromEnv, helloLine, parseSpawnRequest, type SpawnRequest, type SpawnerToDaemon } from './spawner-messages';
 
 /** Sends one reply; a closed channel means the daemon is gone and we exit anyway. */
@@ -54,24 +55,9 @@ function serve(request: SpawnRequest, address: string): void {
         return;
       }
       setBlocking(socket);
-      let child: ChildProcess;
-      try {
-        child = spawn(request.shell, ['-c', request.script], {
-          cwd: request.cwd,
-          env: request.env,
-          detached: true,
-          stdio: ['ignore', 'ignore', 'ignore', socket],
-        });
-      } catch (thrown) {
-        socket.destroy();
-        fail(`cannot start "${request.shell}": ${(thrown as Error).message}`);
-        return;
-      }
-      socket.destroy();
-      if (child.pid === undefined) {
-        child.once('error', (error) => fail(`cannot start "${request.shell}" in ${request.cwd}: ${error.message}`));
-        return;
-      }
+      const child = spawnGroupLeader(request, socket, fail);
+      socket.destroy(); // the child has its own copy (or none: it did not start)
+      if (child === undefined) return;
       answered = true;
       reply({ type: 'spawned', token, pid: child.pid });
       child.on('error', () => {

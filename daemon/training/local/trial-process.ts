@@ -57,7 +57,7 @@ export interface TrialProcessOptions extends LineSink {
   shell: string;
   command: string;
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string>;
   stdoutPath: string;
   stderrPath: string;
   /** SIGTERM -> SIGKILL delay of `kill()`; also how long to wait for the channel after exit. */
@@ -77,14 +77,12 @@ export class TrialProcess {
   readonly finished: Promise<void>;
   private readonly options: TrialProcessOptions;
   private readonly decoder: LineDecoder;
+  /** Set when the process runs, just before `onStarted`; lines flow only once it is set. */
   private processId: number | undefined;
-  private started = false;
-  private constructing = true;
   private channel: Socket | undefined;
   private channelHead: Buffer | undefined;
-  private channelClosed = false;
-  /** Set when the channel will not come (or was given up on): finishing does not wait for it. */
-  private channelGivenUp = false;
+  /** The channel closed, or will not come (it was given up on): finishing does not wait for it. */
+  private channelOver = false;
   private exit: ProcessExit | undefined;
   private lostReason: string | undefined;
   private killRequested = false;
@@ -100,25 +98,20 @@ export class TrialProcess {
       this.resolveFinished = resolve;
     });
     this.decoder = new LineDecoder(options);
-    const problem = checkCwd(options.cwd);
-    if (problem !== undefined) {
-      queueMicrotask(() => this.complete({ spawnError: problem }));
-    } else {
-      // The first line of the script points stdout/stderr at the log files (appending); the
-      // user's command follows unchanged, run by the same shell.
-      const script = `exec >>${shellQuote(options.stdoutPath)} 2>>${shellQuote(options.stderrPath)} || exit ${LOGS_UNAVAILABLE}\n${options.command}`;
-      options.launcher.launch(
-        { shell: options.shell, script, cwd: options.cwd, env: options.env },
-        {
-          onSpawned: (pid) => this.onSpawned(pid),
-          onChannel: (socket, head) => this.onChannel(socket, head),
-          onExit: (code, signal) => this.onLeaderExit(code, signal),
-          onSpawnError: (message) => this.onSpawnError(message),
-          onLost: (reason) => this.onLost(reason),
-        },
-      );
-    }
-    this.constructing = false;
+    // The first line of the script points stdout/stderr at the log files (appending); the
+    // user's command follows unchanged, run by the same shell.
+    const script = `exec >>${shellQuote(options.stdoutPath)} 2>>${shellQuote(options.stderrPath)} || exit ${LOGS_UNAVAILABLE}\n${options.command}`;
+    // Launch events never come from inside `launch`, so none reaches the caller before it has us.
+    options.launcher.launch(
+      { shell: options.shell, script, cwd: options.cwd, env: options.env },
+      {
+        onSpawned: (pid) => this.onSpawned(pid),
+        onChannel: (socket, head) => this.onChannel(socket, head),
+        onExit: (code, signal) => this.onLeaderExit(code, signal),
+        onSpawnError: (message) => this.onSpawnError(message),
+        onLost: (reason) => this.onLost(reason),
+      },
+    );
   }
 
   /** Process id = process group id; undefined until the process runs, or when it could not start. */
@@ -167,24 +160,13 @@ export class TrialProcess {
       return;
     }
     this.processId = pid;
-    this.start(pid);
+    this.options.onStarted?.(pid);
+    this.openChannel();
     if (this.killRequested) this.startKill(pid);
   }
 
-  /** Emits onStarted (deferred when inside the constructor), then lets channel lines through. */
-  private start(pid: number | undefined): void {
-    if (this.started) return;
-    this.started = true;
-    const emit = (): void => {
-      this.options.onStarted?.(pid);
-      this.openChannel();
-    };
-    if (this.constructing) queueMicrotask(emit);
-    else emit();
-  }
-
   private onChannel(socket: Socket, head: Buffer | undefined): void {
-    if (this.done || this.channel !== undefined) {
+    if (this.done || this.finishing || this.channel !== undefined) {
       socket.destroy();
       return;
     }
@@ -192,10 +174,10 @@ export class TrialProcess {
     this.channelHead = head;
     socket.on('error', (error) => this.options.log(`trial channel (pid ${this.processId ?? '?'}): ${error.message}`));
     socket.once('close', () => {
-      this.channelClosed = true;
+      this.channelOver = true;
       void this.maybeFinish();
     });
-    if (this.started && !this.constructing) this.openChannel();
+    if (this.processId !== undefined) this.openChannel();
   }
 
   /** Starts reading the channel once the process is known to run (lines never precede onStarted). */
@@ -217,9 +199,10 @@ export class TrialProcess {
     void this.maybeFinish();
   }
 
+  /** The start failed. A bad working directory is named as such (checked here, not per trial). */
   private onSpawnError(message: string): void {
     this.channel?.destroy();
-    this.complete({ spawnError: `cannot start "${this.options.command}": ${message}` });
+    this.complete({ spawnError: checkCwd(this.options.cwd) ?? `cannot start "${this.options.command}": ${message}` });
   }
 
   private onLost(reason: string): void {
@@ -237,32 +220,29 @@ export class TrialProcess {
       if (this.channel !== undefined) {
         this.channel.destroy();
       } else {
-        this.channelGivenUp = true;
+        this.channelOver = true;
         void this.maybeFinish();
       }
     }, this.options.killGraceMs);
   }
 
   private async maybeFinish(): Promise<void> {
-    if (this.done || this.finishing || !this.exited || !(this.channelClosed || this.channelGivenUp)) return;
+    if (this.done || this.finishing || !this.exited || !this.channelOver) return;
     this.finishing = true;
     this.openChannel(); // a channel still paused here has lines to deliver
     this.decoder.end();
     if (this.processId !== undefined) await waitForGroupGone(this.processId, this.options.log);
     let exit: ProcessExit = this.exit ?? { spawnError: this.lostReason ?? 'the process can no longer be observed' };
     if (exit.exitCode === LOGS_UNAVAILABLE && !existsSync(this.options.stderrPath)) {
-      exit = { ...exit, spawnError: `cannot create the log files ${this.options.stdoutPath} and stderr.log; check that the directory exists and is writable` };
+      exit = { ...exit, spawnError: `cannot create the log files ${this.options.stdoutPath} and ${this.options.stderrPath}; check that the directory exists and is writable` };
     }
     this.complete(exit);
   }
 
   private complete(exit: ProcessExit): void {
     if (this.done) return;
-    if (!this.started) {
-      this.started = true;
-      this.options.onStarted?.(undefined);
-    }
     this.done = true;
+    if (this.processId === undefined) this.options.onStarted?.(undefined);
     if (this.killTimer !== undefined) clearTimeout(this.killTimer);
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     try {

@@ -10,7 +10,7 @@
  * kept open), so a daemon that restarts and re-attaches continues where the previous one
  * stopped instead of delivering metrics twice.
  */
-import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, watch as fsWatch, writeFileSync, writeSync, type FSWatcher as NodeWatcher } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, watch as fsWatch, writeFileSync, writeSync, type FSWatcher as NodeWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { LineDecoder, MAX_LINE_BYTES, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
@@ -246,7 +246,25 @@ export function writeReply(dir: string, seq: number, message: DaemonToTrial): vo
   renameSync(temp, target);
 }
 
-function readSavedOffset(dir: string): number {
+/**
+ * Number of replies written in the channel in `dir`: one past the highest `parameters/<k>.json`
+ * (they are written in order); 0 when there is none. Throws on a file-system error other than ENOENT.
+ */
+export function countReplies(dir: string): number {
+  let count = 0;
+  try {
+    for (const name of readdirSync(path.join(dir, REPLIES_DIR))) {
+      const match = /^(\d+)\.json$/.exec(name);
+      if (match !== null) count = Math.max(count, Number(match[1]) + 1);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return count;
+}
+
+/** The offset saved in `<dir>/messages.offset` (how far a daemon read `messages.jsonl`); 0 when none or unreadable. */
+export function readSavedOffset(dir: string): number {
   try {
     const value = Number(readFileSync(path.join(dir, OFFSET_FILE), 'utf8').trim());
     return Number.isInteger(value) && value >= 0 ? value : 0;

@@ -34,6 +34,28 @@ export interface SlurmCliOptions {
   onNotice?: (line: string) => void;
 }
 
+/** One job of `squeue -o %i|%T|%j|%Z`. */
+export interface JobRow {
+  jobId: string;
+  /** PENDING, RUNNING, COMPLETING, ... */
+  state: string;
+  name: string;
+  /** Working directory (absolute). */
+  dir: string;
+}
+
+const JOB_ROW_FORMAT = '%i|%T|%j|%Z';
+
+/** Rows of `squeue -h -o JOB_ROW_FORMAT`; lines without an id or a state are skipped. */
+function parseJobRows(stdout: string): JobRow[] {
+  const rows: JobRow[] = [];
+  for (const line of stdout.split('\n')) {
+    const [jobId, state, name, dir] = line.trim().split('|');
+    if (jobId && state) rows.push({ jobId, state, name: name ?? '', dir: dir ?? '' });
+  }
+  return rows;
+}
+
 /** Thin async wrapper; one per service. */
 export class SlurmCli {
   private readonly binDir: string | undefined;
@@ -65,15 +87,13 @@ export class SlurmCli {
     return result.ok ? parseSqueue(result.stdout) : undefined;
   }
 
-  /** Job ids (with names) of this user's queued jobs whose name starts with `prefix`. */
+  /** Job ids of this user's queued jobs whose name starts with `prefix`. */
   async queuedByNamePrefix(prefix: string): Promise<string[]> {
-    const result = await this.run('squeue', ['-h', '-u', this.user, '-o', '%i|%j']);
+    const result = await this.run('squeue', ['-h', '-u', this.user, '-o', JOB_ROW_FORMAT]);
     if (!result.ok) return [];
-    return result.stdout
-      .split('\n')
-      .map((line) => line.trim().split('|'))
-      .filter(([id, name]) => id !== undefined && id !== '' && name !== undefined && name.startsWith(prefix))
-      .map(([id]) => id!);
+    return parseJobRows(result.stdout)
+      .filter((job) => job.name.startsWith(prefix))
+      .map((job) => job.jobId);
   }
 
   /**
@@ -109,23 +129,6 @@ export class SlurmCli {
     return states;
   }
 
-  /**
-   * Synchronous: ids of this user's queued jobs whose name matches `pattern` (used once per
-   * service, before its first submission, so its own jobs cannot be among them). [] when squeue fails.
-   */
-  queuedByNameSync(pattern: RegExp): string[] {
-    try {
-      const out = execFileSync(this.command('squeue'), ['-h', '-u', this.user, '-o', '%i|%j'], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
-      return out
-        .split('\n')
-        .map((line) => line.trim().split('|'))
-        .filter(([id, name]) => id !== undefined && id !== '' && name !== undefined && pattern.test(name))
-        .map(([id]) => id!);
-    } catch {
-      return [];
-    }
-  }
-
   /** `scancel` the jobs; resolves when the command returns (the jobs may still be completing). */
   async cancel(jobIds: string[]): Promise<void> {
     if (jobIds.length > 0) await this.run('scancel', jobIds);
@@ -149,41 +152,17 @@ export class SlurmCli {
   }
 
   /**
-   * Synchronous lookup of this user's queued job whose working directory is `dir` (a trial's
-   * job runs with `--chdir=<trialDir>`): finds a job whose id was never recorded because the
-   * daemon died while sbatch answered. Undefined when none (or squeue failed).
+   * Synchronous: every job of this user that Slurm still holds (any state), with its name and
+   * working directory (a trial's job runs with `--chdir=<trialDir>`, a reuse worker's with
+   * `--chdir=<workersDir>/worker-<n>`). Used at start-up, when a restarted daemon looks for the
+   * jobs of an earlier one (before anything else runs). [] when squeue fails.
    */
-  queuedJobByDirSync(dir: string): { jobId: string; state: string; name: string } | undefined {
+  queuedJobsSync(): JobRow[] {
     try {
-      const out = execFileSync(this.command('squeue'), ['-h', '-u', this.user, '-o', '%i|%T|%j|%Z'], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
-      for (const line of out.split('\n')) {
-        const [jobId, state, name, workDir] = line.trim().split('|');
-        if (jobId && state && workDir === dir) return { jobId, state, name: name ?? '' };
-      }
+      return parseJobRows(execFileSync(this.command('squeue'), ['-h', '-u', this.user, '-o', JOB_ROW_FORMAT], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] }));
     } catch {
-      // squeue failed: nothing found
+      return []; // squeue failed: nothing found
     }
-    return undefined;
-  }
-
-  /**
-   * Synchronous: this user's jobs still held by Slurm (pending, running, ...) whose working
-   * directory lies directly in `parent` (reuse workers run with `--chdir=<workersDir>/worker-<n>`),
-   * with their state and name. Used when a restarted daemon adopts the workers of an earlier one.
-   * [] when squeue fails.
-   */
-  queuedJobsInDirSync(parent: string): Array<{ jobId: string; state: string; name: string; dir: string }> {
-    const found: Array<{ jobId: string; state: string; name: string; dir: string }> = [];
-    try {
-      const out = execFileSync(this.command('squeue'), ['-h', '-u', this.user, '-o', '%i|%T|%j|%Z'], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
-      for (const line of out.split('\n')) {
-        const [jobId, state, name, dir] = line.trim().split('|');
-        if (jobId && state && dir && path.dirname(dir) === parent && isActiveState(state)) found.push({ jobId, state, name: name ?? '', dir });
-      }
-    } catch {
-      // squeue failed: nothing found
-    }
-    return found;
   }
 
   private command(name: string): string {

@@ -54,7 +54,7 @@ export class SlurmJob {
     writeFileSync(path.join(spec.dir, BATCH_SCRIPT), renderBatchScript(spec), { mode: 0o755 });
     const jobId = await this.host.cli.submit(buildSbatchArgs(this.host.config, spec));
     this.adopt(jobId, false);
-    writeFileSync(path.join(spec.dir, JOB_ID_FILE), `${jobId}\n`);
+    recordJobId(spec.dir, jobId);
     return jobId;
   }
 
@@ -77,12 +77,7 @@ export class SlurmJob {
 
   /** Exit code the batch script recorded, or undefined when it has not (yet). */
   exitRecord(): number | undefined {
-    try {
-      const value = Number(readFileSync(path.join(this.spec.dir, EXIT_RECORD), 'utf8').trim());
-      return Number.isInteger(value) ? value : undefined;
-    } catch {
-      return undefined;
-    }
+    return readExitRecord(this.spec.dir);
   }
 
   /**
@@ -111,5 +106,31 @@ export class SlurmJob {
   async closeChannel(): Promise<void> {
     this.finished = true;
     await this.channel?.close();
+  }
+}
+
+/** The job id recorded in `<dir>/slurm_job_id` (by the daemon after sbatch, or by the job itself); undefined when none. */
+export function readJobId(dir: string): string | undefined {
+  try {
+    const id = readFileSync(path.join(dir, JOB_ID_FILE), 'utf8').trim();
+    return /^\d+(_\d+)?$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records `jobId` in `<dir>/slurm_job_id`, for re-attaching after a restart. Throws on a file-system error. */
+export function recordJobId(dir: string, jobId: string): void {
+  writeFileSync(path.join(dir, JOB_ID_FILE), `${jobId}\n`);
+}
+
+/** Exit code the batch script recorded in `<dir>/exit_code`; undefined while the command has not ended (or the record is unreadable). */
+export function readExitRecord(dir: string): number | undefined {
+  try {
+    const text = readFileSync(path.join(dir, EXIT_RECORD), 'utf8').trim();
+    const value = Number(text);
+    return text !== '' && Number.isInteger(value) ? value : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -5,7 +5,7 @@
  * Job status comes from `squeue` (then `sacct`/`scontrol` for how a job ended) at a backed-off
  * interval while jobs are outstanding, and from the exit record the batch script writes.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictError } from '../../errors';
 import type { SlurmTrainingServiceConfig } from '../../config/experiment-config';
@@ -16,10 +16,10 @@ import { NOOP_LISTENER, parametersMessage } from '../service-common';
 import { BackgroundFiles } from '../background-files';
 import { BackoffPoller } from './backoff-poller';
 import { HandOverQueue } from './hand-over-queue';
-import { REPLIES_DIR, writeReply } from './file-channel-endpoint';
+import { countReplies, REPLIES_DIR, writeReply } from './file-channel-endpoint';
 import { SlurmCli } from './slurm-cli';
-import { SlurmJob, type SlurmJobHost } from './slurm-job';
-import { BATCH_SCRIPT, JOB_ID_FILE, jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
+import { readJobId, recordJobId, SlurmJob, type SlurmJobHost } from './slurm-job';
+import { BATCH_SCRIPT, EXIT_RECORD, jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
 import { isActiveState, pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
 import { SlurmWorkerPool } from './slurm-worker-pool';
 import { WorkerReattach } from './slurm-worker-reattach';
@@ -84,8 +84,6 @@ export class SlurmTrainingService implements TrainingService {
   private readonly handOvers: HandOverQueue;
   private experimentId: string | undefined;
   private shuttingDown = false;
-  /** Reuse mode: whether worker jobs left by an earlier daemon were looked for (once, before our first submission). */
-  private leftoverWorkersChecked = false;
   /** sbatch calls made by this object (diagnostics, tests: no duplicate submission). */
   submissions = 0;
 
@@ -152,10 +150,7 @@ export class SlurmTrainingService implements TrainingService {
     this.experimentId ??= job.experimentId;
     this.files.write(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters));
     if (this.pool !== undefined) {
-      if (!this.leftoverWorkersChecked) {
-        this.workerReattach?.adoptLive(this.workersDir(job));
-        this.cancelLeftoverWorkers(job.experimentId);
-      }
+      this.workerReattach?.beforeFirstSubmission(this.workersDir(job), job.experimentId);
       this.pool.start(job);
       return { started: true };
     }
@@ -239,16 +234,16 @@ export class SlurmTrainingService implements TrainingService {
     let queued = jobId === undefined ? undefined : this.cli.queuedJobSync(jobId);
     if (jobId === undefined && existsSync(path.join(trialDir, BATCH_SCRIPT))) {
       // Submitted, but the daemon died before sbatch's answer was recorded: find the job by its directory.
-      const found = this.cli.queuedJobByDirSync(trialDir);
+      const found = this.cli.queuedJobsSync().find((job) => job.dir === trialDir);
       if (found !== undefined) {
         jobId = found.jobId;
         queued = found;
-        writeFileSync(path.join(trialDir, JOB_ID_FILE), `${jobId}\n`);
+        recordJobId(trialDir, jobId);
       }
     }
     if (jobId === undefined) return false;
     const active = queued !== undefined && isActiveState(queued.state);
-    if (!active && !existsSync(path.join(trialDir, 'exit_code'))) return false;
+    if (!active && !existsSync(path.join(trialDir, EXIT_RECORD))) return false;
     const match = /^nasctl-(.+)-[^-]+$/.exec(queued?.name ?? '');
     if (match !== null) this.experimentId ??= match[1];
     const trial = this.newSpawnedTrial(trialId, trialDir, undefined);
@@ -260,22 +255,6 @@ export class SlurmTrainingService implements TrainingService {
     else this.poller.kick();
     this.log(`re-attached trial ${trialId} to Slurm job ${jobId} (${queued?.state ?? 'ended'})`);
     return true;
-  }
-
-  /**
-   * Reuse mode, before this service submits anything (and after live workers in the workers
-   * folder were adopted): worker jobs of the experiment that an earlier daemon left and that
-   * could not be adopted (their folder is elsewhere or unreadable) would wait for a trial forever
-   * and hold their allocation, since nobody writes to their channel any more: cancel them.
-   */
-  private cancelLeftoverWorkers(experimentId: string): void {
-    this.leftoverWorkersChecked = true;
-    const prefix = jobNamePrefix(experimentId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const adopted = this.workerReattach?.adoptedJobIds ?? new Set<string>();
-    const left = this.cli.queuedByNameSync(new RegExp(`^${prefix}w\\d+$`)).filter((id) => !adopted.has(id));
-    if (left.length === 0) return;
-    this.log(`cancelling ${left.length} reuse worker job(s) left by an earlier daemon: ${left.join(', ')}`);
-    void this.cli.cancel(left);
   }
 
   // ------------------------------------------------------------------ spawn mode
@@ -467,20 +446,4 @@ export class SlurmTrainingService implements TrainingService {
     }
     return changed;
   }
-}
-
-/** The job id recorded in `<dir>/slurm_job_id` (by the daemon after sbatch, or by the job itself); undefined when none. */
-function readJobId(dir: string): string | undefined {
-  try {
-    const id = readFileSync(path.join(dir, JOB_ID_FILE), 'utf8').trim();
-    return /^\d+(_\d+)?$/.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function countReplies(dir: string): number {
-  let n = 0;
-  while (existsSync(path.join(dir, REPLIES_DIR, `${n}.json`))) n += 1;
-  return n;
 }

@@ -169,12 +169,7 @@ export class SlurmWorkerPool {
       worker.assignment = { trialId, maxDurationMs: undefined, claimed: false, reply, cause: undefined, deadline: undefined };
       this.byTrial.set(trialId, worker);
     }
-    this.workers.add(worker);
     this.adoptedDirs.add(record.dir);
-    this.host.follow(worker.slurm, {
-      onQueued: (queued) => this.onQueued(worker, queued),
-      onGone: (final) => void this.onGone(worker, final),
-    });
     worker.slurm.adopt(jobId, true);
     if (!live) worker.retiring = true;
     else if (worker.assignment === undefined && worker.requestsSeen > worker.repliesWritten) this.becameIdle(worker);
@@ -200,6 +195,7 @@ export class SlurmWorkerPool {
     return true;
   }
 
+  /** A worker of this pool, followed by the poller from now on (its job id comes with `submit` or `adopt`). */
   private newWorker(id: number, gpuKey: number, dir: string): Worker {
     let resolveGone!: () => void;
     const worker: Worker = {
@@ -230,19 +226,19 @@ export class SlurmWorkerPool {
         onExitRecord: () => void 0, // the poller reports the worker's end with Slurm's verdict
       }),
     );
+    this.workers.add(worker);
+    this.host.follow(worker.slurm, {
+      onQueued: (queued) => this.onQueued(worker, queued),
+      onGone: (final) => void this.onGone(worker, final),
+    });
     return worker;
   }
 
   private spawnFor(job: TrialJob, gpuKey: number): void {
     const { id, dir } = this.freshWorkerDir(job);
-    const worker = this.newWorker(id, gpuKey, dir);
-    this.workers.add(worker);
     writeFileSync(path.join(dir, WORKER_META_FILE), workerMetaText(gpuKey));
+    const worker = this.newWorker(id, gpuKey, dir);
     this.assign(worker, job);
-    this.host.follow(worker.slurm, {
-      onQueued: (queued) => this.onQueued(worker, queued),
-      onGone: (final) => void this.onGone(worker, final),
-    });
     const spec: JobSpec = {
       name: `${jobNamePrefix(job.experimentId)}w${id}`,
       dir,

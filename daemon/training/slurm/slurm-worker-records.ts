@@ -20,8 +20,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
-import { EXIT_RECORD, JOB_ID_FILE } from './slurm-job-script';
-import { MESSAGES_FILE, OFFSET_FILE, REPLIES_DIR } from './file-channel-endpoint';
+import { readExitRecord, readJobId } from './slurm-job';
+import { countReplies, MESSAGES_FILE, readSavedOffset, REPLIES_DIR } from './file-channel-endpoint';
 
 /** File in a worker folder with what the daemon needs to adopt the worker again. */
 export const WORKER_META_FILE = 'worker.json';
@@ -116,8 +116,8 @@ export function readWorkerRecord(dir: string): WorkerRecord | undefined {
       if (text !== undefined) replies[k] = parseReply(text);
     }
     const messages = readOptionalBuffer(path.join(dir, MESSAGES_FILE)) ?? Buffer.alloc(0);
-    const savedOffset = Number((readOptional(path.join(dir, OFFSET_FILE)) ?? '0').trim());
-    const offset = Number.isInteger(savedOffset) && savedOffset >= 0 && savedOffset <= messages.length ? savedOffset : 0;
+    const savedOffset = readSavedOffset(dir);
+    const offset = savedOffset <= messages.length ? savedOffset : 0;
     const completeEnd = messages.lastIndexOf(0x0a) + 1;
     const lines = (from: number, to: number): string[] => (to > from ? messages.subarray(from, to).toString('utf8').split('\n').filter((l) => l !== '') : []);
     const summary = summarizeWorkerChannel(replies, lines(0, offset), lines(offset, Math.max(offset, completeEnd)));
@@ -125,16 +125,13 @@ export function readWorkerRecord(dir: string): WorkerRecord | undefined {
     replies.forEach((reply, k) => {
       if (reply?.kind === 'trial') replyOf.set(reply.trialId, k);
     });
-    const jobIdText = readOptional(path.join(dir, JOB_ID_FILE))?.trim();
-    const exitText = readOptional(path.join(dir, EXIT_RECORD))?.trim();
-    const exitRecord = exitText === undefined || exitText === '' || !Number.isInteger(Number(exitText)) ? undefined : Number(exitText);
     return {
       ...summary,
       dir,
       id: Number(match[1]),
-      jobId: jobIdText !== undefined && /^\d+(_\d+)?$/.test(jobIdText) ? jobIdText : undefined,
+      jobId: readJobId(dir),
       gpuKey: readGpuKey(dir),
-      exitRecord,
+      exitRecord: readExitRecord(dir),
       replyOf,
     };
   } catch {
@@ -151,20 +148,6 @@ export function workerFolders(parent: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** Number of replies written: one past the highest `parameters/<k>.json` (they are written in order). */
-function countReplies(dir: string): number {
-  let count = 0;
-  try {
-    for (const name of readdirSync(path.join(dir, REPLIES_DIR))) {
-      const match = /^(\d+)\.json$/.exec(name);
-      if (match !== null) count = Math.max(count, Number(match[1]) + 1);
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  return count;
 }
 
 /** Contents of `worker.json`. */

@@ -56,14 +56,15 @@ describe('sqlite trial list: sort by a parameter', () => {
       store.transitionTrial('m3', 'WAITING', 'RUNNING', { startedAt: 1 });
       const raw = new BetterSqlite3(path.join(d2, 'experiment.db'), { readonly: true });
       try {
-        // rowSortLimit 0: the index path even for these few trials; the default: the per-row sort.
-        const ids = (q: KeyedTrialQuery, paramIndex: boolean, rowSortLimit = 0) =>
-          listTrialRows<{ id: string }>(normalizeTrialQuery(q), (sql) => raw.prepare(sql), paramIndex, rowSortLimit).rows.map((r) => r.id);
+        // rowSortLimit 0: the index path even for these few trials; the default and Infinity (what a
+        // schema-2 database without trial_params gets): the per-row sort.
+        const ids = (q: KeyedTrialQuery, rowSortLimit: number) =>
+          listTrialRows<{ id: string }>(normalizeTrialQuery(q), (sql) => raw.prepare(sql), rowSortLimit).rows.map((r) => r.id);
         for (const order of ['asc', 'desc'] as const) {
           for (const q of [{ order }, { order, offset: 4, limit: 5 }, { order, offset: 9, limit: 3 }, { order, status: ['WAITING'], offset: 1, limit: 20 }, { order, search: 'b' }] as KeyedTrialQuery[]) {
-            const withIndex = ids({ ...q, sortParam: 'op' }, true);
-            assert.deepEqual(withIndex, ids({ ...q, sortParam: 'op' }, false), JSON.stringify(q));
-            assert.deepEqual(withIndex, ids({ ...q, sortParam: 'op' }, true, ROW_SORT_LIMIT), `few matches, per-row sort ${JSON.stringify(q)}`);
+            const withIndex = ids({ ...q, sortParam: 'op' }, 0);
+            assert.deepEqual(withIndex, ids({ ...q, sortParam: 'op' }, Infinity), JSON.stringify(q));
+            assert.deepEqual(withIndex, ids({ ...q, sortParam: 'op' }, ROW_SORT_LIMIT), `few matches, per-row sort ${JSON.stringify(q)}`);
             assert.deepEqual(withIndex, createMemoryOrder(values, { ...q, sortParam: 'op' }), `memory ${JSON.stringify(q)}`);
           }
         }

@@ -2,12 +2,11 @@ import type { KernelConfig, NamedAttrMap, Tensor, Tensor1D, Tensor4D, TensorInfo
 import type { TfCore } from '../tf-core';
 import type { ConvPad } from './conv-geometry';
 
-
 /** Side of the filter tiles: wasm's XNNPACK has a fast depthwise kernel for exactly 5x5 (and 3x3). */
 const TILE = 5;
 
 /** Largest filter (taps) wasm runs fast by itself; larger ones are tiled. */
-export const FAST_DEPTHWISE_TAPS = TILE * TILE;
+const FAST_DEPTHWISE_TAPS = TILE * TILE;
 
 /** Attributes of wasm's DepthwiseConv2dNative / FusedDepthwiseConv2D that tiling reads. */
 interface DepthwiseAttrs {
@@ -51,29 +50,25 @@ export function planTiles(info: ReturnType<TfCore['backend_util']['computeConv2D
   return rows.flatMap(([row, ph]) => cols.map(([col, pw]) => ({ row, col, pad: [[0, 0], ph, pw, [0, 0]] as Tile['pad'] })));
 }
 
-/** Whether {@link depthwiseTiled} replaces wasm's kernel for this input, filter and attributes. */
-export function shouldTile(tf: TfCore, x: Tensor4D, filter: Tensor4D, attrs: NamedAttrMap): boolean {
-  const a = attrs as unknown as DepthwiseAttrs;
-  const [kh, kw] = filter.shape;
-  const activationOk = a.activation === undefined || a.activation === 'linear' || a.activation === 'relu';
-  if (kh * kw <= FAST_DEPTHWISE_TAPS || (a.dataFormat ?? 'NHWC') !== 'NHWC' || !activationOk) return false;
-  return planTiles(tf.backend_util.computeConv2DInfo(x.shape, filter.shape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true)) !== undefined;
-}
-
 /**
  * A depthwise convolution with a 6x6..10x10 filter (7x7 in SPOS) as a sum of four 5x5 depthwise
  * convolutions: tiles at offsets 0 and k-5 of each spatial dimension (the overlap zeroed in the
  * second), each run on the unpadded input with the forward padding shifted by its offset, so no
  * input copy is made. wasm runs 5x5 filters with a specialised kernel and larger ones with a
  * generic one several times slower per tap. Exact up to float summation order. `bias` and a ReLU
- * are applied after the sum (FusedDepthwiseConv2D). Assumes {@link shouldTile}; called inside a
- * kernel; returns a new tensor.
+ * are applied after the sum (FusedDepthwiseConv2D). Returns undefined, computing nothing, when
+ * tiling does not apply (a filter of at most 25 taps, NCHW, another activation, or no tile plan,
+ * see {@link planTiles}): then wasm's own kernel should run. Called inside a kernel; returns a new
+ * tensor.
  */
-export function depthwiseTiled(tf: TfCore, x: Tensor4D, filter: Tensor4D, attrs: NamedAttrMap, bias?: Tensor1D): Tensor4D {
+export function depthwiseTiled(tf: TfCore, x: Tensor4D, filter: Tensor4D, attrs: NamedAttrMap, bias?: Tensor1D): Tensor4D | undefined {
   const a = attrs as unknown as DepthwiseAttrs;
+  const [kh, kw] = filter.shape;
+  const activationOk = a.activation === undefined || a.activation === 'linear' || a.activation === 'relu';
+  if (kh * kw <= FAST_DEPTHWISE_TAPS || (a.dataFormat ?? 'NHWC') !== 'NHWC' || !activationOk) return undefined;
   const info = tf.backend_util.computeConv2DInfo(x.shape, filter.shape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
   const tiles = planTiles(info);
-  if (!tiles) throw new Error(`nasctl depthwiseTiled: filter [${filter.shape.join(', ')}] with these attributes cannot be tiled; check shouldTile first`);
+  if (!tiles) return undefined;
   return tf.tidy(() => {
     let y: Tensor4D | undefined;
     for (const t of tiles) {

@@ -19,7 +19,7 @@ import { conv2dBackpropFilterFast } from './conv2d-backprop-filter';
 import { conv2dBackpropInputFast } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterFast } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputFast } from './depthwise-backprop-input';
-import { depthwiseTiled, runNative, shouldTile } from './depthwise-tiled';
+import { depthwiseTiled, runNative } from './depthwise-tiled';
 import { maxPoolGradFixed } from './max-pool-grad';
 import { unsortedSegmentSumFast } from './unsorted-segment-sum';
 
@@ -99,7 +99,7 @@ const COMPUTE: Record<string, Compute> = {
     if (native === undefined) throw new Error('nasctl DepthwiseConv2dNative kernel: wasm has no DepthwiseConv2dNative to wrap');
     const x = args.tensor4d('x');
     const filter = args.tensor4d('filter');
-    return shouldTile(tf, x, filter, attrs) ? depthwiseTiled(tf, x, filter, attrs) : runNative(tf, native, { x, filter }, attrs);
+    return depthwiseTiled(tf, x, filter, attrs) ?? runNative(tf, native, { x, filter }, attrs);
   },
   FusedDepthwiseConv2D: (tf, args, attrs, native) => {
     if (native === undefined) throw new Error('nasctl FusedDepthwiseConv2D kernel: wasm has no FusedDepthwiseConv2D to wrap');
@@ -107,8 +107,8 @@ const COMPUTE: Record<string, Compute> = {
     const filter = args.tensor4d('filter');
     const bias = args.optional('bias');
     const prelu = args.optional('preluActivationWeights');
-    if (prelu === undefined && shouldTile(tf, x, filter, attrs)) return depthwiseTiled(tf, x, filter, attrs, bias as Tensor1D | undefined);
-    return runNative(tf, native, { x, filter, bias, preluActivationWeights: prelu }, attrs);
+    const tiled = prelu === undefined ? depthwiseTiled(tf, x, filter, attrs, bias as Tensor1D | undefined) : undefined;
+    return tiled ?? runNative(tf, native, { x, filter, bias, preluActivationWeights: prelu }, attrs);
   },
   MaxPoolGrad: (tf, args, attrs, native) => {
     if (native === undefined) throw new Error('nasctl MaxPoolGrad kernel: wasm has no MaxPoolGrad to wrap');

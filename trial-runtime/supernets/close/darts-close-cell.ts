@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, childPath } from '../../nn/module';
-import { AvgPool2d, MaxPool2d } from '../../nn/pooling';
-import { DARTS_NODES, DARTS_OPS, type DartsEdge } from '../darts/darts-genotype';
-import { usedStates, type DartsCellShape } from '../darts/darts-cell';
+import { DARTS_OPS, type DartsEdge } from '../darts/darts-genotype';
+import { dartsCellForward, dartsPools, usedStates, type DartsCellShape } from '../darts/darts-cell';
 import { DartsReluConvBn, DilConv, FactorizedReduce, SepConv } from '../darts/darts-ops';
 import type { WitMode } from './close-supernet';
 import type { EdgeGate } from './nb201-close-cell';
@@ -52,7 +51,8 @@ export class DartsCloseCell extends Module {
   readonly blocks: DartsGlowBlock[] = [];
   /** The stride-2 GLOW blocks (reduction cells only; empty otherwise). */
   readonly reduceBlocks: DartsGlowBlock[] = [];
-  private readonly pools: Array<{ max: MaxPool2d; avg: AvgPool2d }>;
+  /** The weightless pools (stride 1, 2), as the plain cell's. */
+  readonly pools = dartsPools();
 
   constructor(path: string, readonly shape: DartsCellShape, numCurriculums: number, seeds: () => number) {
     super(path);
@@ -61,17 +61,11 @@ export class DartsCloseCell extends Module {
     this.pre1 = this.register(new DartsReluConvBn(childPath(path, 'preprocess1'), shape.cPrev, c, 1, 1, seeds()));
     for (let b = 0; b < numCurriculums; b++) this.blocks.push(this.register(new DartsGlowBlock(childPath(path, `glow.${b}`), c, 1, seeds)));
     if (shape.reduction) for (let b = 0; b < numCurriculums; b++) this.reduceBlocks.push(this.register(new DartsGlowBlock(childPath(path, `glow_reduce.${b}`), c, 2, seeds)));
-    this.pools = [1, 2].map((s) => ({ max: new MaxPool2d({ kernelSize: 3, stride: s, padding: 1 }), avg: new AvgPool2d({ kernelSize: 3, stride: s, padding: 1, countIncludePad: false }) }));
   }
 
-  /** The stride of edges from state `input` (2 for a reduction cell's inputs). */
-  private strideOf(input: number): 1 | 2 {
-    return this.shape.reduction && input < 2 ? 2 : 1;
-  }
-
-  /** The block set an edge from state `input` uses. */
+  /** The block set an edge from state `input` uses (stride 2 from a reduction cell's inputs). */
   private setFor(input: number): DartsGlowBlock[] {
-    return this.strideOf(input) === 2 ? this.reduceBlocks : this.blocks;
+    return this.shape.reduction && input < 2 ? this.reduceBlocks : this.blocks;
   }
 
   /**
@@ -101,35 +95,13 @@ export class DartsCloseCell extends Module {
 
   /** Output state (NHWC, 4c channels) with `gate` over the 8 edges of `edges`. Call inside tf.tidy. */
   apply(s0: tf.Tensor4D, s1: tf.Tensor4D, edges: readonly DartsEdge[], gate: EdgeGate, training: boolean): tf.Tensor4D {
-    const used = usedStates(edges);
-    const [n, h, w] = s1.shape;
-    const outShape: [number, number, number, number] = [n, this.shape.reduction ? Math.ceil(h / 2) : h, this.shape.reduction ? Math.ceil(w / 2) : w, this.shape.c];
-    const states: tf.Tensor4D[] = [used[0] ? this.pre0.apply(s0, training) : tf.zeros([n, h, w, this.shape.c]), used[1] ? this.pre1.apply(s1, training) : tf.zeros([n, h, w, this.shape.c])];
-    for (let k = 0; k < DARTS_NODES; k++) {
-      let sum: tf.Tensor4D | undefined;
-      for (let slot = 0; slot < 2; slot++) {
-        const idx = 2 * k + slot;
-        const y = this.edgeOutput(idx, edges[idx] as DartsEdge, states[(edges[idx] as DartsEdge).input] as tf.Tensor4D, gate, training, outShape);
-        sum = sum ? (tf.add(sum, y) as tf.Tensor4D) : y;
-      }
-      states.push(sum as tf.Tensor4D);
-    }
-    return tf.concat(states.slice(2), 3);
-  }
-
-  private edgeOutput(idx: number, e: DartsEdge, x: tf.Tensor4D, gate: EdgeGate, training: boolean, outShape: [number, number, number, number]): tf.Tensor4D {
-    const stride = this.strideOf(e.input);
-    const pools = this.pools[stride - 1] as { max: MaxPool2d; avg: AvgPool2d };
-    const op = DARTS_OPS[e.op];
-    if (op === 'none') return tf.zeros(outShape);
-    if (op === 'max_pool_3x3') return pools.max.apply(x);
-    if (op === 'avg_pool_3x3') return pools.avg.apply(x);
-    if (op === 'skip_connect' && stride === 1) return x;
-    const set = this.setFor(e.input);
-    const run = (b: number): tf.Tensor4D => ((set[b] as DartsGlowBlock).moduleOf(e.op) as GlowOp).apply(x, training);
-    if (gate.kind === 'hard') return run(gate.blocks[idx] as number);
-    let y = tf.mul(run(0), tf.reshape(tf.slice(gate.weights, [idx, 0], [1, 1]), [])) as tf.Tensor4D;
-    for (let b = 1; b < gate.level; b++) y = tf.add(y, tf.mul(run(b), tf.reshape(tf.slice(gate.weights, [idx, b], [1, 1]), []))) as tf.Tensor4D;
-    return y;
+    return dartsCellForward(this, s0, s1, edges, training, (idx, e, x) => {
+      const set = this.setFor(e.input);
+      const run = (b: number): tf.Tensor4D => ((set[b] as DartsGlowBlock).moduleOf(e.op) as GlowOp).apply(x, training);
+      if (gate.kind === 'hard') return run(gate.blocks[idx] as number);
+      let y = tf.mul(run(0), tf.reshape(tf.slice(gate.weights, [idx, 0], [1, 1]), [])) as tf.Tensor4D;
+      for (let b = 1; b < gate.level; b++) y = tf.add(y, tf.mul(run(b), tf.reshape(tf.slice(gate.weights, [idx, b], [1, 1]), []))) as tf.Tensor4D;
+      return y;
+    });
   }
 }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../../tuners/rng';
 import type { Module } from '../../nn/module';
 import type { ArchInput } from '../supernet';
@@ -6,10 +6,10 @@ import { NB201_EDGES, NB201_OPS } from '../nb201/nb201-arch';
 import { Nb201Network, type Nb201Options } from '../nb201/nb201-supernet';
 import { NB201_GATE_SIZES, resolveGateSizes, resolveNumCurriculums, type CloseOptions } from './close-options';
 import { CloseLevel } from './close-level';
+import { CloseGate, evenClSchedule } from './close-gate';
 import type { CloseSupernet, WitMode } from './close-supernet';
 import { FlowGate, type GateGraph } from './flow-gate';
 import { Nb201CloseCell, type EdgeGate } from './nb201-close-cell';
-import { argmaxRows, gumbelNoise, straightThroughGumbel } from './straight-through-gate';
 
 /** Options of `nb201-close`: the `nb201` options plus the CLOSE ones. */
 export type Nb201CloseOptions = Nb201Options & CloseOptions;
@@ -31,9 +31,8 @@ function nb201GateGraph(ops: readonly number[]): GateGraph {
  */
 export class Nb201CloseSupernet extends Nb201Network<Nb201CloseCell> implements CloseSupernet {
   readonly numCurriculums: number;
-  private readonly gate: FlowGate;
+  private readonly gate: CloseGate;
   private readonly levelVar: CloseLevel;
-  private armed: Rng | undefined;
 
   /** Builds the module tree (no weights yet). Throws ConfigError for bad options. */
   constructor(options: Nb201CloseOptions = {}) {
@@ -41,7 +40,7 @@ export class Nb201CloseSupernet extends Nb201Network<Nb201CloseCell> implements 
     const sizes = resolveGateSizes(options.gate, NB201_GATE_SIZES);
     super('nb201-close', options, (path, channels, affine, seeds) => new Nb201CloseCell(path, channels, K, affine, seeds));
     this.numCurriculums = K;
-    this.gate = this.add(new FlowGate('gate', { numOps: NB201_OPS.length, numNodes: 4, numInputs: 1, numCurriculums: K, noneOp: 0, sizes }, this.seeds));
+    this.gate = new CloseGate(this.add(new FlowGate('gate', { numOps: NB201_OPS.length, numNodes: 4, numInputs: 1, numCurriculums: K, noneOp: 0, sizes }, this.seeds)));
     this.levelVar = this.add(new CloseLevel(K));
   }
 
@@ -66,46 +65,33 @@ export class Nb201CloseSupernet extends Nb201Network<Nb201CloseCell> implements 
 
   inheritGateRow(child: number, parent: number, mode: WitMode): void {
     this.build();
-    this.gate.inheritOutput(child, parent, mode);
+    this.gate.inheritRow(child, parent, mode);
   }
 
   gateVariables(): tf.Variable[] {
     this.build();
-    return this.gate.trainableVariables();
+    return this.gate.variables();
   }
 
   armGate(rng: Rng): void {
-    this.armed = rng;
+    this.gate.arm(rng);
   }
 
   /** cl-2468 as fractions for the default 5 blocks ([0, 0.2, 0.4, 0.6, 0.8]); K blocks: i / K. */
   defaultClSchedule(): number[] {
-    return Array.from({ length: this.numCurriculums }, (_, i) => Math.round((1000 * i) / this.numCurriculums) / 1000);
+    return evenClSchedule(this.numCurriculums);
   }
 
   /** The block each edge uses at evaluation (argmax of the raw gate logits over the active blocks). */
   gateBlocks(arch: ArchInput): number[] {
     const ops = this.parseArch(arch);
     this.build();
-    const level = this.levelVar.get();
-    if (level === 1) return ops.map(() => 0);
-    return tf.tidy(() => argmaxRows(tf.slice(this.gate.logits(nb201GateGraph(ops)), [0, 0], [-1, level]).dataSync(), ops.length, level));
-  }
-
-  /** The edge gate of one forward; consumes the armed rng in training. Call inside tf.tidy. */
-  private edgeGate(ops: readonly number[], training: boolean): EdgeGate {
-    const level = this.levelVar.get();
-    const rng = training ? this.armed : undefined;
-    if (training) this.armed = undefined;
-    if (level === 1) return { kind: 'hard', blocks: ops.map(() => 0) };
-    if (rng === undefined) return { kind: 'hard', blocks: this.gateBlocks(ops) };
-    const logits = tf.slice(this.gate.logits(nb201GateGraph(ops), rng), [0, 0], [-1, level]) as tf.Tensor2D;
-    return { kind: 'soft', weights: straightThroughGumbel(logits, gumbelNoise(rng, ops.length * level)), level };
+    return this.gate.argmaxBlocks([nb201GateGraph(ops)], this.levelVar.get())[0] as number[];
   }
 
   /** Draws this forward's edge gate (consumes the armed rng in training); every cell uses it. */
   protected cellPass(ops: readonly number[], training: boolean): (cell: Nb201CloseCell, x: tf.Tensor4D) => tf.Tensor4D {
-    const gate = this.edgeGate(ops, training);
+    const gate = this.gate.forwardGates([nb201GateGraph(ops)], this.levelVar.get(), training)[0] as EdgeGate;
     return (cell, x) => cell.apply(x, ops, gate, training);
   }
 

@@ -38,6 +38,52 @@ export function usedStates(edges: readonly DartsEdge[]): boolean[] {
   return used;
 }
 
+/** The weightless pools of a DARTS cell at stride 1 ([0]) and 2 ([1]). */
+export type DartsPools = ReadonlyArray<{ max: MaxPool2d; avg: AvgPool2d }>;
+
+/** A cell's pools (no weights: each cell may hold its own). */
+export function dartsPools(): DartsPools {
+  return [1, 2].map((s) => ({ max: new MaxPool2d({ kernelSize: 3, stride: s, padding: 1 }), avg: new AvgPool2d({ kernelSize: 3, stride: s, padding: 1, countIncludePad: false }) }));
+}
+
+/** Runs edge `idx` (op `e.op` on its input state `x`) with a parametric op (sep / dil conv, or a stride-2 skip). */
+export type DartsParametricEdge = (idx: number, e: DartsEdge, x: tf.Tensor4D) => tf.Tensor4D;
+
+/**
+ * The forward every DARTS cell shares (`darts`, `darts-close`): the used inputs' preprocessing
+ * (zeros for an unused input), node k (state k + 2) = edge 2k + edge 2k+1, output = concat of
+ * states 2..5. Weightless ops (none, pools, stride-1 skip) run here; `parametric` runs the others.
+ * Edges from a reduction cell's inputs have stride 2. Call inside tf.tidy.
+ */
+export function dartsCellForward(
+  cell: { shape: DartsCellShape; pre0: DartsReluConvBn | FactorizedReduce; pre1: DartsReluConvBn; pools: DartsPools },
+  s0: tf.Tensor4D,
+  s1: tf.Tensor4D,
+  edges: readonly DartsEdge[],
+  training: boolean,
+  parametric: DartsParametricEdge,
+): tf.Tensor4D {
+  const { shape, pools } = cell;
+  const used = usedStates(edges);
+  const [n, h, w] = s1.shape;
+  const outShape: [number, number, number, number] = [n, shape.reduction ? Math.ceil(h / 2) : h, shape.reduction ? Math.ceil(w / 2) : w, shape.c];
+  const states: tf.Tensor4D[] = [used[0] ? cell.pre0.apply(s0, training) : tf.zeros([n, h, w, shape.c]), used[1] ? cell.pre1.apply(s1, training) : tf.zeros([n, h, w, shape.c])];
+  const edgeOutput = (idx: number): tf.Tensor4D => {
+    const e = edges[idx] as DartsEdge;
+    const x = states[e.input] as tf.Tensor4D;
+    const stride = shape.reduction && e.input < 2 ? 2 : 1;
+    const pool = pools[stride - 1] as DartsPools[number];
+    const op = DARTS_OPS[e.op];
+    if (op === 'none') return tf.zeros(outShape);
+    if (op === 'max_pool_3x3') return pool.max.apply(x);
+    if (op === 'avg_pool_3x3') return pool.avg.apply(x);
+    if (op === 'skip_connect' && stride === 1) return x;
+    return parametric(idx, e, x);
+  };
+  for (let k = 0; k < DARTS_NODES; k++) states.push(tf.add(edgeOutput(2 * k), edgeOutput(2 * k + 1)) as tf.Tensor4D);
+  return tf.concat(states.slice(2), 3);
+}
+
 /**
  * A DARTS cell with every candidate op on every (node, input) edge (weights shared across
  * architectures, one set per cell). node k (state k + 2) = op_a(state_i) + op_b(state_j); the
@@ -48,7 +94,8 @@ export class DartsCell extends Module {
   readonly pre1: DartsReluConvBn;
   /** edges[k][i]: candidates from state i into node k. */
   private readonly edges: EdgeOps[][] = [];
-  private readonly pools: Array<{ max: MaxPool2d; avg: AvgPool2d }>;
+  /** The weightless pools (stride 1, 2). */
+  readonly pools = dartsPools();
 
   constructor(path: string, readonly shape: DartsCellShape, seeds: () => number) {
     super(path);
@@ -71,7 +118,6 @@ export class DartsCell extends Module {
       }
       this.edges.push(row);
     }
-    this.pools = [1, 2].map((s) => ({ max: new MaxPool2d({ kernelSize: 3, stride: s, padding: 1 }), avg: new AvgPool2d({ kernelSize: 3, stride: s, padding: 1, countIncludePad: false }) }));
   }
 
   /** The module an edge's op uses, or undefined for weightless ops. */
@@ -108,33 +154,6 @@ export class DartsCell extends Module {
 
   /** Output state (NHWC, 4c channels). Call inside tf.tidy. */
   apply(s0: tf.Tensor4D, s1: tf.Tensor4D, edges: readonly DartsEdge[], training: boolean): tf.Tensor4D {
-    const used = usedStates(edges);
-    const states: tf.Tensor4D[] = [];
-    const [n, h, w] = s1.shape;
-    const outH = this.shape.reduction ? Math.ceil(h / 2) : h;
-    const outW = this.shape.reduction ? Math.ceil(w / 2) : w;
-    states.push(used[0] ? this.pre0.apply(s0, training) : tf.zeros([n, h, w, this.shape.c]));
-    states.push(used[1] ? this.pre1.apply(s1, training) : tf.zeros([n, h, w, this.shape.c]));
-    for (let k = 0; k < DARTS_NODES; k++) {
-      let sum: tf.Tensor4D | undefined;
-      for (let slot = 0; slot < 2; slot++) {
-        const e = edges[2 * k + slot] as DartsEdge;
-        const y = this.applyOp(k, e, states[e.input] as tf.Tensor4D, training, [n, outH, outW, this.shape.c]);
-        sum = sum ? (tf.add(sum, y) as tf.Tensor4D) : y;
-      }
-      states.push(sum as tf.Tensor4D);
-    }
-    return tf.concat(states.slice(2), 3);
-  }
-
-  private applyOp(node: number, e: DartsEdge, x: tf.Tensor4D, training: boolean, outShape: [number, number, number, number]): tf.Tensor4D {
-    const stride = this.shape.reduction && e.input < 2 ? 2 : 1;
-    const pools = this.pools[stride - 1] as { max: MaxPool2d; avg: AvgPool2d };
-    const op = DARTS_OPS[e.op];
-    if (op === 'none') return tf.zeros(outShape);
-    if (op === 'max_pool_3x3') return pools.max.apply(x);
-    if (op === 'avg_pool_3x3') return pools.avg.apply(x);
-    if (op === 'skip_connect' && stride === 1) return x;
-    return (this.moduleOf(node, e) as SepConv | DilConv | FactorizedReduce).apply(x, training);
+    return dartsCellForward(this, s0, s1, edges, training, (idx, e, x) => (this.moduleOf(Math.floor(idx / 2), e) as SepConv | DilConv | FactorizedReduce).apply(x, training));
   }
 }

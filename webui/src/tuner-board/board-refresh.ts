@@ -8,10 +8,9 @@ export function keepsTunerBoard(config: ExperimentConfig | undefined): boolean {
 
 /**
  * True when a batch of live deltas can change the tuner's board: a trial reached a final state
- * or a final metric arrived (the board is built from finished trials' final metrics only), or
- * `null` (a reset: reload everything). Intermediate metrics and starts never change it. Pure.
+ * or a final metric arrived (the board is built from finished trials' final metrics only).
+ * Intermediate metrics and starts never change it; a reset reloads anyway (useTrialRefresh). Pure.
  */
-export function boardMayChange(deltas: readonly LiveDelta[] | null): boolean {
-  if (deltas === null) return true;
+export function boardMayChange(deltas: readonly LiveDelta[]): boolean {
   return deltas.some((d) => (d.type === 'trial' && isFinished(d.trial.status)) || (d.type === 'metric' && d.metric.kind === 'final'));
 }

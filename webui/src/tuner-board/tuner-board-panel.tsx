@@ -1,4 +1,4 @@
-import type { ExperimentConfig, ParameterValue } from '../api/types';
+import type { ExperimentConfig, ParameterValue, TunerBoardResult } from '../api/types';
 import { useExperiment } from '../live/experiment-context';
 import { Link } from '../routing/router';
 import { formatNumber, formatParameter, formatTime } from '../lib/format';
@@ -11,29 +11,35 @@ import { useTunerBoard } from './use-tuner-board';
  * another tuner, or before any path qualifies, a line says why there is no board.
  */
 export function TunerBoardPanel({ config }: { config: ExperimentConfig }) {
-  const { id } = useExperiment();
-  const enabled = keepsTunerBoard(config);
-  const { board, error } = useTunerBoard(enabled);
-  const head = (
+  if (keepsTunerBoard(config)) return <LiveTunerBoard />;
+  return (
+    <section className="card">
+      <BoardHead />
+      <p className="muted" data-testid="tuner-board-none">
+        Tuner <code>{config.tuner.name}</code> keeps no prioritized board: only <code>PrioritizedPath</code> (Cream's search) does.
+        A supernet trained with <code>--strategy cream</code> shows its own board in the Supernet tab.
+      </p>
+    </section>
+  );
+}
+
+/** The card's title, with how full the board is once it is loaded. */
+function BoardHead({ board }: { board?: TunerBoardResult | undefined }) {
+  return (
     <div className="card-head">
       <h3>Prioritized board</h3>
       {board && <span className="muted" data-testid="tuner-board-meta">{board.entries.length} of {board.boardSize} paths, from {board.considered} finished {board.considered === 1 ? 'trial' : 'trials'}</span>}
     </div>
   );
-  if (!enabled) {
-    return (
-      <section className="card">
-        {head}
-        <p className="muted" data-testid="tuner-board-none">
-          Tuner <code>{config.tuner.name}</code> keeps no prioritized board: only <code>PrioritizedPath</code> (Cream's search) does.
-          A supernet trained with <code>--strategy cream</code> shows its own board in the Supernet tab.
-        </p>
-      </section>
-    );
-  }
+}
+
+/** The board of an experiment whose tuner keeps one, loaded and kept live by useTunerBoard. */
+function LiveTunerBoard() {
+  const { id } = useExperiment();
+  const { board, error } = useTunerBoard();
   return (
     <section className="card">
-      {head}
+      <BoardHead board={board} />
       {error && <div className="error-box">{error}</div>}
       {!board ? (!error && <p className="muted">loading…</p>) : board.entries.length === 0 ? (
         <p className="muted" data-testid="tuner-board-empty">

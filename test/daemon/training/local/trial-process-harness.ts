@@ -26,7 +26,7 @@ export function runTrialProcess(
   launcher: ProcessLauncher,
   dir: string,
   command: string,
-  extra: { cwd?: string; shell?: string; env?: NodeJS.ProcessEnv; killGraceMs?: number; timeoutMs?: number } = {},
+  extra: { cwd?: string; shell?: string; env?: Record<string, string>; killGraceMs?: number; timeoutMs?: number } = {},
 ): HarnessRun {
   const timeoutMs = extra.timeoutMs ?? 15000;
   const lines: string[] = [];

@@ -1,28 +1,14 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrialRecord } from '../../../../daemon/store/types';
-import { PYTHON_CLIENT_DIR } from '../local/recording-listener';
 import { api, killDaemon, startDaemon, until, type DaemonProcess } from '../../server/daemon-process';
-import { cancelJobs, jobsKnownToSlurm, queuedJobs, queuedStates, requireSlurm } from './slurm-test-kit';
+import { cancelJobs, experimentEnd, jobsKnownToSlurm, queuedJobs, queuedStates, recordedRuns as runs, recordRun, requireSlurm, writePythonTrial } from './slurm-test-kit';
 
 const available = requireSlurm();
 const TRIALS = 8;
-
-/** Lines "<slurm job id> <trial id>" the trial appends when it runs (one per job that ran a trial). */
-function runs(home: string): Array<{ jobId: string; trialId: string }> {
-  const file = join(home, 'runs.txt');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => {
-      const [jobId, trialId] = l.split(' ');
-      return { jobId: jobId!, trialId: trialId! };
-    });
-}
 
 describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs (real cluster)', { skip: !available }, () => {
   const home = mkdtempSync(join(tmpdir(), 'nasctl-slurm-crash-'));
@@ -36,23 +22,15 @@ describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs 
 
   it('follows queued and running jobs to their end after two restarts; every trial runs in exactly one job', async () => {
     // Each trial records the job it runs in, then holds until the test releases it (by trial id, or all).
-    writeFileSync(
-      join(home, 'trial.py'),
-      [
-        'import os, sys, time',
-        `sys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})`,
-        'import nasctl_trial as nt',
-        'p = nt.get_next_parameters()',
-        'tid = nt.get_trial_id()',
-        `with open(${JSON.stringify(join(home, 'runs.txt'))}, "a") as f:`,
-        '    f.write("%s %s\\n" % (os.environ.get("SLURM_JOB_ID", "?"), tid))',
-        `while not (os.path.exists(${JSON.stringify(join(home, 'release-all'))}) or os.path.exists(${JSON.stringify(join(home, 'release-'))} + tid)):`,
-        '    time.sleep(0.05)',
-        'nt.report_intermediate_result(0.5)',
-        'nt.report_final_result(p["x"])',
-        '',
-      ].join('\n'),
-    );
+    writePythonTrial(join(home, 'trial.py'), [
+      'p = nt.get_next_parameters()',
+      'tid = nt.get_trial_id()',
+      ...recordRun(home),
+      `while not (os.path.exists(${JSON.stringify(join(home, 'release-all'))}) or os.path.exists(${JSON.stringify(join(home, 'release-'))} + tid)):`,
+      '    time.sleep(0.05)',
+      'nt.report_intermediate_result(0.5)',
+      'nt.report_final_result(p["x"])',
+    ]);
     const release = (trialId: string): void => writeFileSync(join(home, `release-${trialId}`), '');
     let daemon = await startDaemon(home);
     daemons.push(daemon);
@@ -91,15 +69,7 @@ describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs 
     daemons.push(daemon);
     writeFileSync(join(home, 'release-all'), '');
 
-    const done = await until(
-      async () => {
-        const e = await api<{ status: string }>(daemon.port, 'GET', `/experiments/${id}`);
-        return e.status === 'RUNNING' || e.status === 'NO_MORE_TRIAL' ? undefined : e;
-      },
-      90_000,
-      'the experiment to finish',
-      200,
-    );
+    const done = await experimentEnd(daemon.port, id);
     assert.equal(done.status, 'DONE', daemon.output());
     const { items } = await api<{ items: TrialRecord[] }>(daemon.port, 'GET', `/experiments/${id}/trials?limit=1000`);
     // Nothing was interrupted and re-run: exactly maxTrialNumber trials, all SUCCEEDED.

@@ -1,13 +1,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExperimentManager } from '../../../../daemon/manager/experiment-manager';
 import { builtinTuners } from '../../../../tuners/registry';
 import { createTrainingService } from '../../../../daemon/server/create-training-service';
 import { PYTHON_CLIENT_DIR, withTimeout } from '../local/recording-listener';
+import { until } from '../../server/daemon-process';
 import { queuedJobs, requireSlurm } from './slurm-test-kit';
 
 const SPACE = { lr: { _type: 'choice', _value: [0.1, 0.01, 0.001] }, width: { _type: 'randint', _value: [8, 64] } };
@@ -62,7 +63,7 @@ describe('ExperimentManager with platform: slurm (real cluster)', { skip: !avail
       30_000,
       'the trial job to run',
     );
-    await new Promise((r) => setTimeout(r, 500)); // let the trial create its hold mark
+    await until(() => (readdirSync(home).some((name) => name.startsWith('hold-')) ? true : undefined), 30_000, 'the trial to create its hold mark');
     execFileSync('scancel', [jobId]);
     const rec = await withTimeout(manager.whenSettled(id), 60_000, `experiment ${id}`);
     assert.equal(rec.status, 'DONE');

@@ -1,30 +1,16 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrialRecord } from '../../../../daemon/store/types';
 import { experimentDir } from '../../../../daemon/store/experiment-files';
-import { PYTHON_CLIENT_DIR } from '../local/recording-listener';
 import { api, killDaemon, startDaemon, until, type DaemonProcess } from '../../server/daemon-process';
-import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm } from './slurm-test-kit';
+import { cancelJobs, experimentEnd, jobsKnownToSlurm, queuedJobs, recordedRuns as runs, recordRun, requireSlurm, writePythonTrial } from './slurm-test-kit';
 
 const available = requireSlurm();
 const TRIALS = 20;
 const CONCURRENCY = 2;
-
-/** Lines "<slurm job id> <trial id>" a worker appends when it starts a trial. */
-function runs(home: string): Array<{ jobId: string; trialId: string }> {
-  const file = join(home, 'runs.txt');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => {
-      const [jobId, trialId] = l.split(' ');
-      return { jobId: jobId!, trialId: trialId! };
-    });
-}
 
 /** Worker folders whose worker asked for a trial that has no reply yet (it waits for the daemon). */
 function waitingWorkers(workersDir: string): number {
@@ -52,25 +38,17 @@ describe('Slurm reuse mode: the daemon killed with SIGKILL mid-run adopts its wo
 
   it('re-attaches running trials to their workers and keeps feeding the same workers; every trial runs once', async () => {
     // A long-lived worker: each trial records itself, takes ~1 s, then reports.
-    writeFileSync(
-      join(home, 'worker.py'),
-      [
-        'import os, sys, time',
-        `sys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})`,
-        'import nasctl_trial as nt',
-        'while True:',
-        '    p = nt.get_next_parameters()',
-        '    if p is None:',
-        '        break',
-        `    with open(${JSON.stringify(join(home, 'runs.txt'))}, "a") as f:`,
-        '        f.write("%s %s\\n" % (os.environ.get("SLURM_JOB_ID", "?"), nt.get_trial_id()))',
-        '    time.sleep(0.5)',
-        '    nt.report_intermediate_result(0.5)',
-        '    time.sleep(0.5)',
-        '    nt.report_final_result(p["x"])',
-        '',
-      ].join('\n'),
-    );
+    writePythonTrial(join(home, 'worker.py'), [
+      'while True:',
+      '    p = nt.get_next_parameters()',
+      '    if p is None:',
+      '        break',
+      ...recordRun(home, '    '),
+      '    time.sleep(0.5)',
+      '    nt.report_intermediate_result(0.5)',
+      '    time.sleep(0.5)',
+      '    nt.report_final_result(p["x"])',
+    ]);
     let daemon = await startDaemon(home);
     daemons.push(daemon);
     const { id } = await api<{ id: string }>(daemon.port, 'POST', '/experiments', {
@@ -104,15 +82,7 @@ describe('Slurm reuse mode: the daemon killed with SIGKILL mid-run adopts its wo
     daemon = await startDaemon(home);
     daemons.push(daemon);
 
-    const done = await until(
-      async () => {
-        const e = await api<{ status: string }>(daemon.port, 'GET', `/experiments/${id}`);
-        return e.status === 'RUNNING' || e.status === 'NO_MORE_TRIAL' ? undefined : e;
-      },
-      90_000,
-      'the experiment to finish',
-      200,
-    );
+    const done = await experimentEnd(daemon.port, id);
     assert.equal(done.status, 'DONE', daemon.output());
     const { items } = await api<{ items: TrialRecord[] }>(daemon.port, 'GET', `/experiments/${id}/trials?limit=1000`);
     // Nothing was interrupted and re-run: exactly maxTrialNumber trials, all SUCCEEDED.

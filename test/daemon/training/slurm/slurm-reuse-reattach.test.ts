@@ -5,9 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-training-service';
 import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
-import { RecordingListener, PYTHON_CLIENT_DIR, makeJob, makeTempDir } from '../local/recording-listener';
+import { RecordingListener, makeJob, makeTempDir } from '../local/recording-listener';
 import { until } from '../../server/daemon-process';
-import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm } from './slurm-test-kit';
+import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm, writePythonTrial } from './slurm-test-kit';
 
 const CONFIG: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode: true, cpusPerTrial: 1 };
 const available = requireSlurm();
@@ -23,24 +23,17 @@ describe('Slurm reuse mode: a new service object re-attaches to the worker jobs 
 
   /** A python worker: each trial waits for `release-<trial>` before it reports; `once` ends the worker after one trial. */
   function workerScript(name: string, once: boolean): string {
-    writeFileSync(
-      path.join(dir.root, name),
-      [
-        'import os, sys, time',
-        `sys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})`,
-        'import nasctl_trial as nt',
-        'while True:',
-        '    p = nt.get_next_parameters()',
-        '    if p is None:',
-        '        break',
-        '    nt.report_intermediate_result(0.5)',
-        `    while not os.path.exists(os.path.join(${JSON.stringify(dir.root)}, "release-" + nt.get_trial_id())):`,
-        '        time.sleep(0.05)',
-        '    nt.report_final_result(p["lr"])',
-        ...(once ? ['    break'] : []),
-        '',
-      ].join('\n'),
-    );
+    writePythonTrial(path.join(dir.root, name), [
+      'while True:',
+      '    p = nt.get_next_parameters()',
+      '    if p is None:',
+      '        break',
+      '    nt.report_intermediate_result(0.5)',
+      `    while not os.path.exists(os.path.join(${JSON.stringify(dir.root)}, "release-" + nt.get_trial_id())):`,
+      '        time.sleep(0.05)',
+      '    nt.report_final_result(p["lr"])',
+      ...(once ? ['    break'] : []),
+    ]);
     return `python3 ${name}`;
   }
   const release = (trialId: string): void => writeFileSync(path.join(dir.root, `release-${trialId}`), '');

@@ -1,6 +1,10 @@
-/** Test helpers for the real-Slurm tests: availability check (skips LOUDLY) and job listing. */
+/** Test helpers for the real-Slurm tests: availability check (skips LOUDLY), job listing, python trials. */
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { slurmAvailable } from '../../../../daemon/training/slurm/slurm-cli';
+import { PYTHON_CLIENT_DIR } from '../local/recording-listener';
+import { api, until } from '../../server/daemon-process';
 
 /** True when a Slurm controller answers; prints a loud notice when it does not. */
 export function requireSlurm(): boolean {
@@ -49,4 +53,40 @@ export function queuedStates(prefix: string): Array<{ jobId: string; name: strin
     .map((l) => l.trim().split('|'))
     .filter(([id, name]) => id && name?.startsWith(prefix))
     .map(([jobId, name, state]) => ({ jobId: jobId!, name: name!, state: state ?? '' }));
+}
+
+/** Writes the python trial `file`: `os`, `sys`, `time` and the client (`nt`) imported, then `body` (lines). */
+export function writePythonTrial(file: string, body: string[]): void {
+  writeFileSync(file, ['import os, sys, time', `sys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})`, 'import nasctl_trial as nt', ...body, ''].join('\n'));
+}
+
+/** Python lines (indented by `indent`) that append "<slurm job id> <trial id>" to `<home>/runs.txt`; read back by `recordedRuns`. */
+export function recordRun(home: string, indent = ''): string[] {
+  return [`${indent}with open(${JSON.stringify(join(home, 'runs.txt'))}, "a") as f:`, `${indent}    f.write("%s %s\\n" % (os.environ.get("SLURM_JOB_ID", "?"), nt.get_trial_id()))`];
+}
+
+/** The runs the trials recorded with `recordRun`, in order. */
+export function recordedRuns(home: string): Array<{ jobId: string; trialId: string }> {
+  const file = join(home, 'runs.txt');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [jobId, trialId] = l.split(' ');
+      return { jobId: jobId!, trialId: trialId! };
+    });
+}
+
+/** Waits (up to 90 s) for experiment `id` of the daemon on `port` to leave RUNNING / NO_MORE_TRIAL; resolves with its record. */
+export function experimentEnd(port: number, id: string): Promise<{ status: string }> {
+  return until(
+    async () => {
+      const e = await api<{ status: string }>(port, 'GET', `/experiments/${id}`);
+      return e.status === 'RUNNING' || e.status === 'NO_MORE_TRIAL' ? undefined : e;
+    },
+    90_000,
+    'the experiment to finish',
+    200,
+  );
 }

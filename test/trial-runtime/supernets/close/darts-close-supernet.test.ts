@@ -16,7 +16,7 @@ import { createStrategy } from '../../../../trial-runtime/train/strategy-registr
 import type { CloseStrategy } from '../../../../trial-runtime/train/close/close-strategy';
 import { FlowGate } from '../../../../trial-runtime/supernets/close/flow-gate';
 import { DARTS_GATE_SIZES } from '../../../../trial-runtime/supernets/close/close-options';
-import { DARTS_MIXED, DARTS_V2, TINY_DARTS_CLOSE } from './close-fixtures';
+import { DARTS_MIXED, DARTS_V2, TINY_DARTS_CLOSE, assertCloseForwardsLeakFree } from './close-fixtures';
 
 before(useCpuBackend);
 
@@ -212,21 +212,7 @@ test('no tensor leaks across armed training, unarmed training and eval forwards 
   const x = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 9) as tf.Tensor4D;
   const rng = createRng(0);
   const archs = [net.parseArch(DARTS_MIXED), randomArch(net, rng), randomArch(net, rng)];
-  const run = (): void => {
-    for (const a of archs) {
-      net.armGate(createRng(2));
-      const y = tf.tidy(() => net.forward(x, a, { training: true }));
-      assert.ok(Array.from(y.dataSync()).every(Number.isFinite));
-      y.dispose();
-      tf.tidy(() => void net.forward(x, a, { training: true }));
-      tf.tidy(() => void net.forward(x, a, { training: false }));
-      net.gateBlocks(a);
-    }
-  };
-  run();
-  const n = tf.memory().numTensors;
-  run();
-  assert.equal(tf.memory().numTensors, n);
+  assertCloseForwardsLeakFree(net, x, archs, (y) => assert.ok(Array.from(y.dataSync()).every(Number.isFinite)));
   x.dispose();
   net.dispose();
 });

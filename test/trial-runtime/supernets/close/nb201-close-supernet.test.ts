@@ -11,7 +11,7 @@ import { Nb201CloseSupernet } from '../../../../trial-runtime/supernets/close/nb
 import { Nb201Supernet } from '../../../../trial-runtime/supernets/nb201/nb201-supernet';
 import { argmaxRows, gumbelNoise, straightThroughGumbel } from '../../../../trial-runtime/supernets/close/straight-through-gate';
 
-import { TINY_CLOSE } from './close-fixtures';
+import { TINY_CLOSE, assertCloseForwardsLeakFree } from './close-fixtures';
 
 before(useCpuBackend);
 
@@ -138,19 +138,7 @@ test('no tensor leaks across armed training, unarmed training and eval forwards'
   const x = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 9) as tf.Tensor4D;
   const rng = createRng(0);
   const archs = Array.from({ length: 4 }, () => Array.from({ length: 6 }, () => rng.int(5)));
-  const run = (): void => {
-    for (const a of archs) {
-      net.armGate(createRng(2));
-      tf.tidy(() => void net.forward(x, a, { training: true }));
-      tf.tidy(() => void net.forward(x, a, { training: true }));
-      tf.tidy(() => void net.forward(x, a, { training: false }));
-      net.gateBlocks(a);
-    }
-  };
-  run();
-  const n = tf.memory().numTensors;
-  run();
-  assert.equal(tf.memory().numTensors, n);
+  assertCloseForwardsLeakFree(net, x, archs);
   x.dispose();
   net.dispose();
 });

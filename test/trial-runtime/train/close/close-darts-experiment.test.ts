@@ -3,31 +3,23 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { parse as parseYaml } from 'yaml';
 import { useCpuBackend } from '../../nn/tf-cpu';
 import { createSupernet } from '../../../../trial-runtime/supernets/registry';
-import { isCloseSupernet } from '../../../../trial-runtime/supernets/close/close-supernet';
 import { generateSearchSpace } from '../../../../trial-runtime/programs/ss-gen';
 import { parseProgramArgs } from '../../../../trial-runtime/programs/parse-program-args';
 import { TRAIN_SUPERNET_DEFAULTS, TRAIN_SUPERNET_KINDS, knownDatasetShape, supernetOptionsFor } from '../../../../trial-runtime/programs/train-supernet';
 import { EVAL_ARCH_DEFAULTS, EVAL_ARCH_KINDS } from '../../../../trial-runtime/programs/eval-arch-trial';
 import { createStrategy } from '../../../../trial-runtime/train/strategy-registry';
 import { CloseStrategy } from '../../../../trial-runtime/train/close/close-strategy';
-import { SupernetTrainer } from '../../../../trial-runtime/train/supernet-trainer';
 import { loadConfigFile } from '../../../../daemon/config/load-config';
 import { builtinTuners } from '../../../../tuners/registry';
+import { closeStepRig, experimentDir, trialArgv } from './close-experiment-fixtures';
 import { DARTS_MIXED } from '../../supernets/close/close-fixtures';
 
 before(useCpuBackend);
 
-/** Source folder of the experiment (tests run from dist/test/trial-runtime/train/close). */
-const DIR = path.resolve(__dirname, '..', '..', '..', '..', '..', 'experiments', 'close-darts');
-
-function argv(file: string): string[] {
-  const c = parseYaml(fs.readFileSync(path.join(DIR, file), 'utf8')) as { trialCommand: string };
-  const tokens = (c.trialCommand.match(/'[^']*'|\S+/g) ?? []).map((t) => (t.startsWith("'") ? t.slice(1, -1) : t));
-  return tokens.slice(2);
-}
+const DIR = experimentDir('close-darts');
+const argv = (file: string): string[] => trialArgv(DIR, file);
 
 test('experiments/close-darts: configs pass the daemon validation; darts-close on Fashion-MNIST with the darts space and cl-2468 as fractions', () => {
   for (const f of ['supernet.yml', 'search.yml']) loadConfigFile(path.join(DIR, f), { tuners: builtinTuners() });
@@ -50,20 +42,7 @@ test('experiments/close-darts: configs pass the daemon validation; darts-close o
 });
 
 test('experiments/close-darts: one CLOSE training step at reduced size (level 2: the gate and both active blocks are updated)', () => {
-  const o = parseProgramArgs(argv('supernet.yml'), TRAIN_SUPERNET_KINDS, TRAIN_SUPERNET_DEFAULTS);
-  const reduced = { ...o.supernetOptions, channels: 4, layers: 3, inputSize: 8, inChannels: 1, numClasses: 4, numCurriculums: 2, gate: { gcnDims: [16], mlpDims: [16] }, scope: 'close-darts-exp' };
-  const net = createSupernet(o.space, reduced);
-  assert.ok(isCloseSupernet(net));
-  const strategy = createStrategy(o.strategy, { net, options: { ...o.strategyOptions, clSchedule: [1, 2] }, epochs: 2, seed: 0, checkpointDir: os.tmpdir(), log: () => undefined });
-  assert.ok(strategy);
-  const n = 4;
-  const split = { size: n, images: Uint8Array.from({ length: n * 64 }, (_, i) => (i * 37) % 256), labels: Uint8Array.from([0, 1, 2, 3]) };
-  const trainer = new SupernetTrainer(net, { train: split, val: split, shape: [8, 8, 1] }, {
-    epochs: 2, batchSize: n, lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay, seed: 0, strategy, normalization: null, space: o.space,
-    supernetOptions: reduced as Record<string, unknown>, backend: 'cpu',
-  });
-  strategy.beginEpoch?.(0);
-  strategy.beginEpoch?.(1);
+  const { net, step, dispose } = closeStepRig(DIR, { channels: 4, layers: 3, inputSize: 8, inChannels: 1, numClasses: 4, numCurriculums: 2, gate: { gcnDims: [16], mlpDims: [16] }, scope: 'close-darts-exp' });
   assert.equal(net.level(), 2);
   const weights = net.root.namedWeights();
   const watched = ['gate.mlp.out.weight', 'cells.1.glow_reduce.0.sep_conv_3x3.part0.pw.weight', 'cells.1.glow_reduce.1.sep_conv_3x3.part0.pw.weight'].map((k) => {
@@ -71,11 +50,8 @@ test('experiments/close-darts: one CLOSE training step at reduced size (level 2:
     assert.ok(v, k);
     return { k, v, before: v.dataSync().slice() };
   });
-  strategy.samplePath?.({ next: () => 0.5, int: () => 0, normal: () => 0 }, { epoch: 1, step: 0, globalStep: 0 });
-  const x = Float32Array.from(split.images, (v) => v / 255);
-  const [loss] = trainer.trainStep(x, Int32Array.from(split.labels), n, net.parseArch(DARTS_MIXED), o.lr, { epoch: 1, step: 0, globalStep: 0 });
+  const loss = step(DARTS_MIXED);
   assert.ok(Number.isFinite(loss) && loss > 0);
   for (const w of watched) assert.notDeepEqual(w.v.dataSync(), w.before, `${w.k} is updated in the step`);
-  trainer.dispose();
-  net.dispose();
+  dispose();
 });

@@ -3,29 +3,21 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { parse as parseYaml } from 'yaml';
 import { useCpuBackend } from '../../nn/tf-cpu';
 import { createSupernet } from '../../../../trial-runtime/supernets/registry';
-import { isCloseSupernet } from '../../../../trial-runtime/supernets/close/close-supernet';
 import { generateSearchSpace } from '../../../../trial-runtime/programs/ss-gen';
 import { parseProgramArgs } from '../../../../trial-runtime/programs/parse-program-args';
 import { TRAIN_SUPERNET_DEFAULTS, TRAIN_SUPERNET_KINDS, knownDatasetShape, supernetOptionsFor } from '../../../../trial-runtime/programs/train-supernet';
 import { createStrategy } from '../../../../trial-runtime/train/strategy-registry';
 import { CloseStrategy } from '../../../../trial-runtime/train/close/close-strategy';
-import { SupernetTrainer } from '../../../../trial-runtime/train/supernet-trainer';
 import { loadConfigFile } from '../../../../daemon/config/load-config';
 import { builtinTuners } from '../../../../tuners/registry';
+import { closeStepRig, experimentDir, trialArgv } from './close-experiment-fixtures';
 
 before(useCpuBackend);
 
-/** Source folder of the experiment (tests run from dist/test/trial-runtime/train/close). */
-const DIR = path.resolve(__dirname, '..', '..', '..', '..', '..', 'experiments', 'close-nb201');
-
-function argv(file: string): string[] {
-  const c = parseYaml(fs.readFileSync(path.join(DIR, file), 'utf8')) as { trialCommand: string };
-  const tokens = (c.trialCommand.match(/'[^']*'|\S+/g) ?? []).map((t) => (t.startsWith("'") ? t.slice(1, -1) : t));
-  return tokens.slice(2);
-}
+const DIR = experimentDir('close-nb201');
+const argv = (file: string): string[] => trialArgv(DIR, file);
 
 test('experiments/close-nb201: configs pass the daemon validation; the supernet is the ground truth\'s small NB201 with CLOSE', () => {
   for (const f of ['supernet.yml', 'search.yml']) loadConfigFile(path.join(DIR, f), { tuners: builtinTuners() });
@@ -48,29 +40,13 @@ test('experiments/close-nb201: configs pass the daemon validation; the supernet 
 });
 
 test('experiments/close-nb201: one tiny CLOSE training step at reduced size (level 2, gate trained)', () => {
-  const o = parseProgramArgs(argv('supernet.yml'), TRAIN_SUPERNET_KINDS, TRAIN_SUPERNET_DEFAULTS);
-  const reduced = { ...o.supernetOptions, channels: 4, inputSize: 8, numClasses: 4, dropout: 0, numCurriculums: 2, gate: { gcnDims: [16], mlpDims: [16] }, scope: 'close-exp' };
-  const net = createSupernet(o.space, reduced);
-  assert.ok(isCloseSupernet(net));
-  const strategy = createStrategy(o.strategy, { net, options: { ...o.strategyOptions, clSchedule: [1, 2] }, epochs: 2, seed: 0, checkpointDir: os.tmpdir(), log: () => undefined });
-  assert.ok(strategy);
-  const n = 4;
-  const split = { size: n, images: Uint8Array.from({ length: n * 64 }, (_, i) => (i * 37) % 256), labels: Uint8Array.from([0, 1, 2, 3]) };
-  const trainer = new SupernetTrainer(net, { train: split, val: split, shape: [8, 8, 1] }, {
-    epochs: 2, batchSize: n, lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay, seed: 0, strategy, normalization: null, space: o.space,
-    supernetOptions: reduced as Record<string, unknown>, backend: 'cpu',
-  });
-  strategy.beginEpoch?.(0);
-  strategy.beginEpoch?.(1);
+  const { net, step, dispose } = closeStepRig(DIR, { channels: 4, inputSize: 8, numClasses: 4, dropout: 0, numCurriculums: 2, gate: { gcnDims: [16], mlpDims: [16] }, scope: 'close-exp' });
   assert.equal(net.level(), 2);
   const gate = net.root.namedWeights().get('gate.mlp.out.weight');
   assert.ok(gate);
   const before = gate.dataSync().slice();
-  strategy.samplePath?.({ next: () => 0.5, int: () => 0, normal: () => 0 }, { epoch: 1, step: 0, globalStep: 0 });
-  const x = Float32Array.from(split.images, (v) => v / 255);
-  const [loss] = trainer.trainStep(x, Int32Array.from(split.labels), n, net.parseArch('|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|'), o.lr, { epoch: 1, step: 0, globalStep: 0 });
+  const loss = step('|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|');
   assert.ok(Number.isFinite(loss) && loss > 0);
   assert.notDeepEqual(gate.dataSync(), before, 'the gate is trained in the step');
-  trainer.dispose();
-  net.dispose();
+  dispose();
 });
