@@ -3,7 +3,7 @@
  * same run so the ratios mean something on any machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -108,4 +108,22 @@ export async function bareSpawnCeiling(trials: number, concurrency: number): Pro
   await Promise.all(Array.from({ length: concurrency }, lane));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { name: 'bare ceiling: spawn sh writing to fd 3', trials, seconds, trialsPerSecond: trials / seconds };
+}
+
+/**
+ * CPU (µs, user + system) of one `mkdir` in the temp folder's file system, over `count` fresh
+ * folders made and then removed. Every trial folder costs this on the daemon's helper thread; on
+ * ext4 it swings 10x with what the disk did just before (deletes, discards), so the bench prints it
+ * beside each run's figures. Throws what mkdirSync throws.
+ */
+export function mkdirCpuMicros(count: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'nasctl-mkdir-'));
+  try {
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < count; i++) mkdirSync(join(dir, String(i)));
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / count;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { ExperimentManager } from '../../daemon/manager/experiment-manager';
 import { builtinTuners } from '../../tuners/registry';
 import { createTrainingService } from '../../daemon/server/create-training-service';
-import { bareReuseCeiling, bareSpawnCeiling } from './bare-ceilings';
+import { bareReuseCeiling, bareSpawnCeiling, mkdirCpuMicros } from './bare-ceilings';
 
 const SPACE = { a: { _type: 'choice', _value: [1, 2, 3, 4] }, b: { _type: 'randint', _value: [0, 1000000] } };
 const PY_DIR = join(__dirname, '..', '..', '..', 'trial-runtime', 'python');
@@ -131,6 +131,8 @@ async function main(): Promise<void> {
   const shTrial = `printf '{"type":"metric","trialId":"%s","kind":"final","value":1}\\n' "$NASCTL_TRIAL_ID" >&3`;
   const figures: Figure[] = [];
   try {
+    // The disk's state decides what each trial folder costs: measured before and after.
+    const mkdirBefore = mkdirCpuMicros(1000);
     figures.push(await bareReuseCeiling(reuseTrials, concurrency));
     figures.push(await runExperiment('nasctl reuse mode (python workers)', reuseTrials, concurrency, `python3 ${worker}`, true));
     figures.push(await bareSpawnCeiling(spawnTrials, concurrency));
@@ -144,7 +146,8 @@ async function main(): Promise<void> {
       figures.push(await runExperiment(`nasctl spawn mode, daemon holding ${ballastMb} MB (RSS ${rssMb} MB)`, spawnTrials, concurrency, shTrial, false));
       ballast.length = 0;
     }
-    printTable(figures, { efficiency1s: ideal / sleep.seconds, ideal1s: ideal });
+    const mkdirAfter = mkdirCpuMicros(1000);
+    printTable(figures, { efficiency1s: ideal / sleep.seconds, ideal1s: ideal, mkdirMicros: [mkdirBefore, mkdirAfter] });
   } finally {
     rmSync(work, { recursive: true, force: true });
     for (const h of homes) rmSync(h, { recursive: true, force: true });
@@ -160,7 +163,7 @@ function touchedBallast(mb: number): Buffer[] {
   return buffers;
 }
 
-function printTable(figures: Figure[], extra: { efficiency1s: number; ideal1s: number }): void {
+function printTable(figures: Figure[], extra: { efficiency1s: number; ideal1s: number; mkdirMicros: [number, number] }): void {
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(`${pad('scenario', 44)} ${pad('trials', 7)} ${pad('seconds', 8)} ${pad('trials/s', 9)} ${pad('daemon CPU ms/trial', 20)} ${pad('event-loop CPU ms/trial', 24)} ${pad('spawner CPU ms/trial', 21)} spawner RSS MB`);
   for (const f of figures) {
@@ -171,7 +174,8 @@ function printTable(figures: Figure[], extra: { efficiency1s: number; ideal1s: n
   const launcher = process.env['NASCTL_SPAWNER'] === '0' ? 'direct spawns from the daemon (NASCTL_SPAWNER=0)' : 'the spawner process';
   console.log(`reuse mode: ${(reuse * 100).toFixed(0)}% of the bare ceiling; spawn mode: ${(spawn * 100).toFixed(0)}% of the bare ceiling; processes started by ${launcher}`);
   console.log(`1-second trials: efficiency ${(extra.efficiency1s * 100).toFixed(1)}% (ideal ${extra.ideal1s.toFixed(1)} s)`);
-  console.log(JSON.stringify({ figures, reuseVsCeiling: reuse, spawnVsCeiling: spawn, efficiency1s: extra.efficiency1s }));
+  console.log(`CPU of one mkdir in ${tmpdir()} (every trial folder costs one): ${extra.mkdirMicros[0].toFixed(0)} µs before the scenarios, ${extra.mkdirMicros[1].toFixed(0)} µs after`);
+  console.log(JSON.stringify({ figures, reuseVsCeiling: reuse, spawnVsCeiling: spawn, efficiency1s: extra.efficiency1s, mkdirCpuMicros: extra.mkdirMicros }));
 }
 
 main().catch((e: unknown) => {

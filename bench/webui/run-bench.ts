@@ -106,6 +106,8 @@ async function main(): Promise<void> {
           ['trials, search, sort by metric', `${api}/trials?limit=200&search=identity&sort=finalMetric&order=desc`],
           ['trials, sort by a choice', `${api}/trials?limit=200&sortParam=layer3&order=desc`],
           ['trials, sort by choice, off 50k', `${api}/trials?limit=200&sortParam=layer3&order=asc&offset=50000`],
+          ['trials, search id, sort by choice', `${api}/trials?limit=200&search=t0ppo&sortParam=layer3&order=asc`],
+          ['trials, search value, sort by choice', `${api}/trials?limit=200&search=sep_conv3x3&sortParam=layer3&order=asc`],
           ['trials, sort by metric key flops', `${api}/trials?limit=200&sortMetric=flops&order=desc`],
           ['trials, offset 99,800', `${api}/trials?limit=200&offset=${Math.max(0, TRIALS - 200)}`],
           ['trials, limit 10,000', `${api}/trials?limit=10000&sort=sequence&order=asc`],
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
           ['metrics/latest', `${api}/metrics/latest`],
         ] as const) {
           const r = await timeFetch(url);
-          say(`  ${label.padEnd(32)} ${ms(r.ms)}  ${(r.bytes / 1024).toFixed(0).padStart(7)} KiB`);
+          say(`  ${label.padEnd(36)} ${ms(r.ms)}  ${(r.bytes / 1024).toFixed(0).padStart(7)} KiB`);
         }
 
         say('\nHeadless Chromium (cold page loads; goal < 2000 ms):');
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
         const typed = performance.now();
         await page.locator('[data-testid="trial-search"]').fill(wanted);
         await page.locator(`.vrow[data-trial="${wanted}"]`).waitFor();
-        say(`  ${'search by id (250 ms debounce)'.padEnd(32)} ${ms(performance.now() - typed)}`);
+        say(`  ${'search by id (150 ms debounce)'.padEnd(32)} ${ms(performance.now() - typed)}`);
       }
       if (!only || only === 'stream') await streamBench(page, base, id, daemon, say);
     } finally {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ExperimentService, ExperimentSummary, ExperimentDetail, TrialDetail, TrialLogName } from '../service/experiment-service';
 import type { LiveDelta } from '../service/live-delta';
 import type { ExperimentConfig, BudgetUpdate } from '../config/experiment-config';
-import type { ExperimentStore } from '../store/store';
+import type { ExperimentStore, TrialChartRows } from '../store/store';
 import type { TrialQuery, TrialPage, TrialRecord, MetricRecord, ExperimentRecord } from '../store/types';
 import { isActiveExperiment } from '../store/types';
 import type { TrialParameters } from '../../trial-runtime/protocol/messages';
@@ -159,6 +159,10 @@ export class ExperimentManager implements ExperimentService {
 
   listTrials(id: string, query: TrialQuery): TrialPage {
     return this.store(id).listTrials(query);
+  }
+
+  trialChartRows(id: string, withParameters: boolean): TrialChartRows {
+    return this.store(id).trialChartRows(withParameters);
   }
 
   getTrial(id: string, trialId: string): TrialDetail {

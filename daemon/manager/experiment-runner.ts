@@ -499,9 +499,12 @@ export class ExperimentRunner implements TrainingServiceListener {
   }
 
   private createTrial(parameters: TrialParameters, source: ParameterSource, attempt: number, retryOf?: string): TrialRecord {
-    // The directory exists already: made ahead of demand on a background thread (mkdir is 45-200 us here).
+    // The directory exists already: made ahead of demand on a background thread (mkdir is 45-500 us
+    // here). Reuse-mode services only name it: the trial's SDK creates it if the trial keeps files.
     this.dirs ??= new TrialDirPool({ trialsDir: join(this.deps.dir, 'trials'), nextId: () => this.ids.next(), log: this.deps.log });
-    const { id, dir } = this.dirs.take();
+    const { id, dir } = this.service?.trialDirsOnDemand === true
+      ? this.dirs.name((candidate) => this.deps.store.getTrial(candidate) !== undefined)
+      : this.dirs.take();
     const t = this.deps.store.createTrial({ id, parameters, source, attempt, retryOf, createdAt: this.deps.clock(), trialDir: dir });
     if (source === 'tuner') this.countedTrials += 1;
     this.counts.WAITING += 1;

@@ -2,6 +2,7 @@ import type { ExperimentRecord, TrialRecord, TrialQuery, TrialPage, MetricRecord
 import type { BudgetUpdate } from '../config/experiment-config';
 import type { TrialParameters } from '../../trial-runtime/protocol/messages';
 import type { LiveDelta } from './live-delta';
+import type { TrialChartRows } from '../store/store';
 
 /** One row of `experiment list`. */
 export interface ExperimentSummary {
@@ -61,6 +62,11 @@ export interface ExperimentService {
   deleteExperiment(id: string): Promise<void>;
 
   listTrials(id: string, query: TrialQuery): TrialPage;
+  /**
+   * Every trial of experiment `id` as chart rows (the charts route), read through its store's
+   * narrow query; `withParameters` as in ExperimentStore.trialChartRows. NotFoundError for an unknown id.
+   */
+  trialChartRows(id: string, withParameters: boolean): TrialChartRows;
   getTrial(id: string, trialId: string): TrialDetail;
   killTrial(id: string, trialId: string): Promise<TrialRecord>;
   /** Adds a trial with given parameters (customized trial). */

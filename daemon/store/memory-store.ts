@@ -1,7 +1,7 @@
 import { BadRequestError, ConflictError, NotFoundError, StoreError } from '../errors';
 import type { ExperimentConfig } from '../config/experiment-config';
 import type { MetricValue } from '../../trial-runtime/protocol/messages';
-import type { ExperimentStore } from './store';
+import type { ExperimentStore, TrialChartRow, TrialChartRows } from './store';
 import {
   TRIAL_STATUSES, type ConfigRevision, type ExperimentRecord, type ExperimentStatus, type MetricRecord,
   type NewExperiment, type NewTrial, type TrialEvent, type TrialPage, type TrialPatch, type TrialQuery,
@@ -137,6 +137,19 @@ class MemoryStore implements ExperimentStore {
   allTrials(): TrialRecord[] {
     this.open();
     return structuredClone(this.trials);
+  }
+
+  trialChartRows(): TrialChartRows {
+    this.open();
+    const trials = [...this.trials];
+    const rows = trials.map((t) => {
+      const row: TrialChartRow = { sequence: t.sequence, id: t.id };
+      if (t.finalMetric !== undefined) row.finalMetric = structuredClone(t.finalMetric);
+      if (t.startedAt !== undefined) row.startedAt = t.startedAt;
+      if (t.endedAt !== undefined) row.endedAt = t.endedAt;
+      return row;
+    });
+    return { rows, parametersOf: (i) => structuredClone(trials[i].parameters) };
   }
 
   countByStatus(): Record<TrialStatus, number> {

@@ -4,7 +4,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { BadRequestError, ConflictError, NotFoundError, StoreError } from '../errors';
 import type { ExperimentConfig } from '../config/experiment-config';
 import type { MetricValue } from '../../trial-runtime/protocol/messages';
-import type { ExperimentStore } from './store';
+import type { ExperimentStore, TrialChartRows } from './store';
+import { readTrialChartRows } from './sqlite-chart-rows';
 import {
   TRIAL_STATUSES, type ConfigRevision, type ExperimentRecord, type ExperimentStatus, type MetricRecord,
   type NewExperiment, type NewTrial, type TrialEvent, type TrialPage, type TrialPatch, type TrialQuery,
@@ -229,6 +230,10 @@ class SqliteStore implements ExperimentStore {
 
   allTrials(): TrialRecord[] {
     return this.guard(() => this.s.selectAllTrials.all().map((r) => toTrial(r, this.baseDir)));
+  }
+
+  trialChartRows(withParameters: boolean): TrialChartRows {
+    return this.guard(() => readTrialChartRows((sql) => this.cached(sql), withParameters, (run) => this.guard(run)));
   }
 
   countByStatus(): Record<TrialStatus, number> {

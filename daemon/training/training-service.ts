@@ -83,6 +83,13 @@ export interface TrainingService {
    * started job); false when the trial is gone and should be re-run.
    */
   reattach?(trialId: string, trialDir: string): boolean;
+  /**
+   * True when the service writes nothing into a trial's folder before the trial does (reuse mode:
+   * a worker's logs and records live in the worker's folder). The runner then only names the
+   * folder and does not create it; the trial SDKs create it on first use (`getTrialDir()`), so
+   * thousands of trials that keep no file cost no folder. Absent: the folder is created first.
+   */
+  readonly trialDirsOnDemand?: boolean;
   /** Optional: ends idle reuse-mode workers beyond `keep`; returns how many were ended. */
   trimIdleWorkers?(keep: number): number;
 }

@@ -3,11 +3,16 @@
  * a trial, its directory already exists, and the event loop does not pay the 45–200 µs a mkdir
  * costs on ext4. Ids come from the caller's id source, so a directory is named after the trial
  * that will use it. Directories made but never used are removed by `close()` (a daemon that dies
- * leaves at most `ahead` empty folders behind).
+ * leaves at most `ahead` empty folders behind). When demand outruns it (the event loop had to make
+ * a directory itself), it keeps twice as many ready, up to 256: on a busy machine the thread gets
+ * the CPU late, and a mkdir on the event loop costs it more than a trial's share. Not higher: unused folders are made and removed again.
  */
-import { mkdirSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { BackgroundFiles } from './background-files';
+
+/** Most directories kept ready after growing. */
+const MAX_AHEAD = 256;
 
 /** Constructor options. */
 export interface TrialDirPoolOptions {
@@ -15,7 +20,7 @@ export interface TrialDirPoolOptions {
   trialsDir: string;
   /** A fresh trial id per call (random: collisions are skipped). */
   nextId: () => string;
-  /** How many directories to keep ready (default 64). */
+  /** How many directories to keep ready at first (default 64; doubles, up to 256, each time it runs dry). */
   ahead?: number;
   log?: (line: string) => void;
 }
@@ -24,10 +29,12 @@ export interface TrialDirPoolOptions {
 export class TrialDirPool {
   private readonly trialsDir: string;
   private readonly nextId: () => string;
-  private readonly ahead: number;
+  private ahead: number;
   private readonly files: BackgroundFiles;
   private ready: Array<{ id: string; dir: string }> = [];
   private refilling = false;
+  /** Whether a refill has landed (before that, the pool is empty because it is new). */
+  private filled = false;
   private closed = false;
 
   constructor(options: TrialDirPoolOptions) {
@@ -44,6 +51,8 @@ export class TrialDirPool {
    */
   take(): { id: string; dir: string } {
     const prepared = this.ready.shift();
+    // Dry after a refill landed (not merely at the first take): demand outran it.
+    if (prepared === undefined && this.filled) this.ahead = Math.min(this.ahead * 2, Math.max(MAX_AHEAD, this.ahead));
     if (this.ready.length < this.ahead / 2) this.refill();
     if (prepared !== undefined) return prepared;
     for (;;) {
@@ -56,6 +65,25 @@ export class TrialDirPool {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
     }
+  }
+
+  /**
+   * A new trial id and the path of its folder, which is NOT created: for training services whose
+   * trials create their folder on first use (TrainingService.trialDirsOnDemand). Skips ids whose
+   * folder exists or that `taken` reports (a trial of that id in the store), so two trials never
+   * share a folder. Costs a stat per id, no file-system write.
+   */
+  name(taken: (id: string) => boolean): { id: string; dir: string } {
+    for (;;) {
+      const id = this.nextId();
+      const dir = path.join(this.trialsDir, id);
+      if (!taken(id) && !existsSync(dir)) return { id, dir };
+    }
+  }
+
+  /** How many directories it currently keeps ready (diagnostics, tests). */
+  get target(): number {
+    return this.ahead;
   }
 
   /** Removes the prepared directories nobody took (if still empty) and ends the thread. */
@@ -84,6 +112,7 @@ export class TrialDirPool {
         return;
       }
       this.ready.push(...fresh);
+      this.filled = true;
     });
   }
 }

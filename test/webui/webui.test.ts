@@ -124,6 +124,20 @@ test('trials appear and change status live, without reloading the page', async (
   for (const seq of [0, 1, 2]) await page.locator(`[data-trial="${bySeq(seq).id}"] [data-status="SUCCEEDED"]`).waitFor({ timeout: T });
   await page.locator(`[data-trial="${bySeq(3).id}"] [data-status="FAILED"]`).waitFor({ timeout: T });
   assert.equal(await page.evaluate(() => (globalThis as Record<string, unknown>).nasctlMarker), 'same page');
+  // The table fills the page's width, op names fit their choice columns, and the search box shows its whole placeholder.
+  const table = await page.locator('[data-testid="trials-table"]').evaluate((el) => ({ client: el.clientWidth, head: el.querySelector('.vhead')?.getBoundingClientRect().width ?? 0 }));
+  assert.ok(table.head >= table.client - 1, `header ${table.head}px narrower than the table ${table.client}px`);
+  const cut = await page.locator('[data-trial] [data-col^="p:"]').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+  assert.deepEqual(cut, []);
+  const search = await page.locator('[data-testid="trial-search"]').evaluate((el) => {
+    const input = el as HTMLInputElement;
+    const css = getComputedStyle(input);
+    const ctx2d = document.createElement('canvas').getContext('2d');
+    if (ctx2d) ctx2d.font = css.font;
+    const room = input.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
+    return { text: ctx2d?.measureText(input.placeholder).width ?? 0, room };
+  });
+  assert.ok(search.text > 0 && search.text + 20 <= search.room, `search placeholder ${search.text}px in ${search.room}px`); // 20 px for the clear button
   await screenshot(page, 'trials');
 });
 
@@ -196,7 +210,10 @@ test('trial detail shows the architecture diagram, the curve and the log', async
   const t = bySeq(2);
   await page.locator('[data-testid="arch-diagram"]').waitFor({ timeout: T });
   const blocks = page.locator('[data-testid="arch-diagram"] .arch-block');
-  assert.equal(await blocks.count(), 4);
+  assert.equal(await blocks.count(), 3); // the layer choices; lr is a hyperparameter, not a layer
+  assert.equal(await page.locator('[data-testid="arch-diagram"] [data-key="lr"]').count(), 0);
+  const lr = page.locator('[data-testid="arch-hparams"] .arch-hparam[data-key="lr"]');
+  assert.match(await lr.innerText(), new RegExp(`^${String(t.parameters.lr).replace('.', '\\.')}\\b`));
   for (const key of ['layer1', 'layer2', 'layer3']) {
     const chosen = t.parameters[key] as { _value: string } | string;
     const name = typeof chosen === 'string' ? chosen : chosen._value;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BN_TRAIN_GRAD_KERNEL, BN_TRAIN_KERNEL } from '../compute/wasm-gradients/batch-norm-kernels';
 
 /** Receives the batch statistics of one training-mode normalisation (biased variance). */
 export type BatchStatsSink = (mean: tf.Tensor1D, variance: tf.Tensor1D) => void;
@@ -25,8 +26,15 @@ function channelMean(x: tf.Tensor, ones: tf.Tensor2D): tf.Tensor1D {
  * statistics or recalibration); the tensors are freed after it returns, so it must copy or
  * assign what it keeps. Call inside tf.tidy or a gradient function. Second-order gradients are not
  * supported.
+ *
+ * On the wasm backend with nasctl's kernels installed (compute/wasm-gradients/install.ts) the op
+ * runs as two kernels that work in place on the wasm heap (two passes forward, two backward, sums in
+ * float64); elsewhere as the tfjs ops below.
  */
 export function batchNormTrain(x: tf.Tensor4D, eps: number, onStats?: BatchStatsSink): tf.Tensor4D {
+  if (tf.getBackend() === 'wasm' && tf.getKernel(BN_TRAIN_KERNEL, 'wasm') !== undefined && tf.getKernel(BN_TRAIN_GRAD_KERNEL, 'wasm') !== undefined) {
+    return batchNormTrainWasm(x, eps, onStats);
+  }
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const ones = tf.ones([1, input.size / (input.shape[3] as number)]) as tf.Tensor2D;
@@ -44,6 +52,24 @@ export function batchNormTrain(x: tf.Tensor4D, eps: number, onStats?: BatchStats
         const meanDy = channelMean(dy, onesRow);
         const meanDyY = channelMean(tf.mul(dy, out), onesRow);
         return tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(out, meanDyY)), invStd);
+      },
+    };
+  });
+  return op(x) as tf.Tensor4D;
+}
+
+/** The wasm path: the NasctlBatchNormTrain kernel forward, NasctlBatchNormTrainGrad backward. */
+function batchNormTrainWasm(x: tf.Tensor4D, eps: number, onStats?: BatchStatsSink): tf.Tensor4D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [y, mean, variance, invStd] = tf.engine().runKernel(BN_TRAIN_KERNEL, { x: input }, { eps }) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+    onStats?.(mean, variance);
+    save([y, invStd]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
+        const [out, inv] = saved as [tf.Tensor, tf.Tensor];
+        return tf.engine().runKernel(BN_TRAIN_GRAD_KERNEL, { dy, y: out, invStd: inv }, {}) as tf.Tensor;
       },
     };
   });

@@ -13,7 +13,8 @@ NASCTL_CHANNEL_FD (local), or files in the directory NASCTL_CHANNEL_DIR (cluster
 appended to messages.jsonl, replies read from parameters/<k>.json), transparently. Outside nasctl, ``get_next_parameters`` returns the defaults once and reports
 are printed to stdout as JSON lines, so the same script runs standalone. In reuse mode
 (NASCTL_REUSE=1) loop ``while (p := get_next_parameters()) is not None``; each call after the
-first tells the daemon the previous trial is done. Writes are unbuffered: nothing to flush.
+first tells the daemon the previous trial is done. ``get_trial_dir()`` gives the current
+trial's own folder (created on first call). Writes are unbuffered: nothing to flush.
 """
 
 import json
@@ -26,6 +27,7 @@ __all__ = [
     "report_intermediate_result",
     "report_final_result",
     "get_trial_id",
+    "get_trial_dir",
     "get_experiment_id",
     "is_under_nasctl",
     "send_log",
@@ -53,6 +55,8 @@ class _Client:
         self.env_trial_id = env.get("NASCTL_TRIAL_ID")
         self.experiment_id = env.get("NASCTL_EXPERIMENT_ID", STANDALONE_ID)
         self.current_trial_id = None if self.reuse else self.env_trial_id
+        env_dir = env.get("NASCTL_TRIAL_DIR", "")
+        self.current_trial_dir = None if self.reuse or env_dir == "" else env_dir
         self.requests = 0
         self.finished = False
         self.opened = False
@@ -151,10 +155,12 @@ class _Client:
         reply = self._receive()
         if reply["type"] == "no_more_trials":
             self.current_trial_id = None
+            self.current_trial_dir = None
             self.finished = True
             self._close()
             return None
         self.current_trial_id = reply["trialId"]
+        self.current_trial_dir = reply["trialDir"]
         return reply["parameters"]
 
     def report(self, kind, value):
@@ -172,6 +178,14 @@ class _Client:
         if self._under():
             self._open()
         self._send(payload)
+
+    def trial_dir(self):
+        if not self._under():
+            return os.getcwd()
+        if self.current_trial_dir is None:
+            raise RuntimeError("get_trial_dir() before get_next_parameters(): in reuse mode the trial folder comes with the parameters")
+        os.makedirs(self.current_trial_dir, exist_ok=True)
+        return self.current_trial_dir
 
     def trial_id(self):
         if self.current_trial_id is not None:
@@ -247,6 +261,12 @@ def send_log(message, level="info"):
 def get_trial_id():
     """Current trial id ('STANDALONE' outside nasctl)."""
     return _get_client().trial_id()
+
+
+def get_trial_dir():
+    """The current trial's own folder, created if missing (in reuse mode nasctl names each
+    trial's folder but does not create it); the working directory outside nasctl."""
+    return _get_client().trial_dir()
 
 
 def get_experiment_id():

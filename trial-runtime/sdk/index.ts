@@ -51,6 +51,11 @@ export function getTrialId(): string {
   return getSdk().getTrialId();
 }
 
+/** See `TrialSdk.getTrialDir`: the current trial's folder, created on first use. */
+export function getTrialDir(): string {
+  return getSdk().getTrialDir();
+}
+
 /** See `TrialSdk.getExperimentId`. */
 export function getExperimentId(): string {
   return getSdk().getExperimentId();

@@ -7,6 +7,7 @@
  * script runs standalone. In reuse mode (NASCTL_REUSE=1) each `getNextParameters()` after the
  * first means "the previous trial is done" and the loop ends with `null`.
  */
+import { mkdirSync } from 'node:fs';
 import { FdChannel } from './fd-channel';
 import { FileChannel } from './file-channel';
 import { PROTOCOL_VERSION, TRIAL_ENV } from '../protocol/messages';
@@ -46,6 +47,8 @@ export class TrialSdk {
   private readonly reuse: boolean;
   private channel: TrialChannel | undefined;
   private currentTrialId: string | undefined;
+  /** The current trial's folder as the daemon named it (reuse mode: from its parameters message). */
+  private currentTrialDir: string | undefined;
   private requests = 0;
   private finished = false;
   private inFlight = false;
@@ -64,6 +67,8 @@ export class TrialSdk {
     this.channelDir = fd === undefined && dir !== undefined && dir !== '' ? dir : undefined;
     this.reuse = this.env[TRIAL_ENV.reuse] === '1';
     this.currentTrialId = this.reuse ? undefined : this.env[TRIAL_ENV.trialId];
+    const trialDir = this.env[TRIAL_ENV.trialDir];
+    this.currentTrialDir = this.reuse || trialDir === undefined || trialDir === '' ? undefined : trialDir;
   }
 
   /** True when launched by nasctl (a channel to the daemon exists). */
@@ -98,10 +103,12 @@ export class TrialSdk {
       const reply = await channel.receive();
       if (reply.type === 'no_more_trials') {
         this.currentTrialId = undefined;
+        this.currentTrialDir = undefined;
         await channel.close();
         return this.finish();
       }
       this.currentTrialId = reply.trialId;
+      this.currentTrialDir = reply.trialDir;
       return reply.parameters;
     } finally {
       this.inFlight = false;
@@ -135,6 +142,21 @@ export class TrialSdk {
   /** Current trial id (in reuse mode: of the last parameters received); "STANDALONE" outside nasctl. */
   getTrialId(): string {
     return this.currentTrialId ?? this.env[TRIAL_ENV.trialId] ?? STANDALONE_ID;
+  }
+
+  /**
+   * The current trial's own folder (checkpoints, plots, anything the trial keeps), created here if
+   * it does not exist yet: in reuse mode the daemon names each trial's folder but does not create
+   * it, so thousands of trials that keep nothing cost no folder. Standalone: the working
+   * directory. Call after getNextParameters() under nasctl; throws before it in reuse mode, and
+   * what mkdirSync throws when the folder cannot be created.
+   */
+  getTrialDir(): string {
+    if (!this.isUnderNasctl()) return process.cwd();
+    const dir = this.currentTrialDir;
+    if (dir === undefined) throw new Error('getTrialDir() before getNextParameters(): in reuse mode the trial folder comes with the parameters');
+    mkdirSync(dir, { recursive: true });
+    return dir;
   }
 
   /** Experiment id; "STANDALONE" outside nasctl. */

@@ -83,7 +83,7 @@ export class LocalTrainingService implements TrainingService {
   /** gpuNumber of a GPU job that was told to wait; undefined when none waits. */
   private gpuWaitingFor: number | undefined;
   private shuttingDown = false;
-  /** Writes the per-trial files for people (parameters.json, worker.txt) off the event loop. */
+  /** Writes the files for people (spawn mode: parameters.json; reuse mode: each worker's trials.jsonl) off the event loop. */
   private readonly files: BackgroundFiles;
   private readonly onGpuRefresh: ((snapshot: GpuSnapshot) => void) | undefined;
   /** Starts every process of this service (the spawner, or direct spawns). */
@@ -113,7 +113,7 @@ export class LocalTrainingService implements TrainingService {
         killGraceMs: this.killGraceMs,
         workersDir: (job) => this.workersDir ?? path.resolve(path.dirname(job.trialDir), '..', 'workers'),
         workerEnv: (job, gpuIndices) => buildTrialEnv(job, this.config.env, gpuIndices, true, this.baseEnv),
-        writeFile: (file, data) => this.files.write(file, data),
+        appendFile: (file, data) => this.files.append(file, data),
         onWorkerGone: (worker) => {
           if (worker.process.pid !== undefined) this.ownGroups.delete(worker.process.pid);
           this.releaseGpus(worker.gpuIndices);
@@ -125,6 +125,11 @@ export class LocalTrainingService implements TrainingService {
   /** Called once by the scheduler before the first `tryStart`. */
   setListener(listener: TrainingServiceListener): void {
     this.listener = listener;
+  }
+
+  /** Reuse mode writes nothing into a trial's folder (see TrainingService.trialDirsOnDemand). */
+  get trialDirsOnDemand(): boolean {
+    return this.config.reuseMode === true;
   }
 
   /**

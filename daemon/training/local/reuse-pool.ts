@@ -22,8 +22,8 @@ export interface ReusePoolHost {
   workerEnv(job: TrialJob, gpuIndices: number[] | undefined): Record<string, string>;
   /** A worker's process ended: give back its GPUs and forget its process group. */
   onWorkerGone(worker: ReuseWorker): void;
-  /** Writes a small file for people off the event loop (failures are logged). */
-  writeFile(file: string, data: string): void;
+  /** Appends to a file for people off the event loop (created when missing; failures are logged). */
+  appendFile(file: string, data: string): void;
 }
 
 /** Key of jobs a worker can take: workers only run jobs needing the same number of GPUs. */
@@ -46,7 +46,7 @@ export class ReusePool {
     this.workerHost = {
       listener: () => host.listener(),
       log: (line) => host.log(line),
-      writeFile: (file, data) => host.writeFile(file, data),
+      appendFile: (file, data) => host.appendFile(file, data),
       onAssignable: (worker) => this.pushIdle(worker),
       onTrialEnded: (worker, trialId) => {
         if (this.byTrial.get(trialId) === worker) this.byTrial.delete(trialId);

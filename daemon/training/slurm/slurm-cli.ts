@@ -34,24 +34,38 @@ export interface SlurmCliOptions {
   onNotice?: (line: string) => void;
 }
 
-/** One job of `squeue -o %i|%T|%j|%Z`. */
+/** One job of `squeue -o %i|%T|%j|%S|%Z`. */
 export interface JobRow {
   jobId: string;
   /** PENDING, RUNNING, COMPLETING, ... */
   state: string;
   name: string;
+  /** When the job started running (epoch ms); undefined while it has not (or squeue did not say). */
+  startMs: number | undefined;
   /** Working directory (absolute). */
   dir: string;
 }
 
-const JOB_ROW_FORMAT = '%i|%T|%j|%Z';
+const JOB_ROW_FORMAT = '%i|%T|%j|%S|%Z';
+
+/**
+ * Parses squeue's `%S` (StartTime, `2026-11-23T10:46:13` in the controller's local time) into
+ * epoch ms. Only a job that runs (or ran) has a real start time: for a pending one squeue prints
+ * an estimate or N/A, so `state` must say RUNNING/COMPLETING/SUSPENDED. Pure.
+ */
+export function parseStartTime(text: string | undefined, state: string): number | undefined {
+  if (text === undefined || !/^(RUNNING|COMPLETING|SUSPENDED|CONFIGURING|STOPPED|SIGNALING)/.test(state)) return undefined;
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(text.trim())) return undefined;
+  const ms = new Date(text.trim()).getTime(); // no offset: local time, as squeue prints it
+  return Number.isFinite(ms) ? ms : undefined;
+}
 
 /** Rows of `squeue -h -o JOB_ROW_FORMAT`; lines without an id or a state are skipped. */
 function parseJobRows(stdout: string): JobRow[] {
   const rows: JobRow[] = [];
   for (const line of stdout.split('\n')) {
-    const [jobId, state, name, dir] = line.trim().split('|');
-    if (jobId && state) rows.push({ jobId, state, name: name ?? '', dir: dir ?? '' });
+    const [jobId, state, name, start, ...dir] = line.trim().split('|');
+    if (jobId && state) rows.push({ jobId, state, name: name ?? '', startMs: parseStartTime(start, state), dir: dir.join('|') });
   }
   return rows;
 }
@@ -136,14 +150,13 @@ export class SlurmCli {
 
   /**
    * Synchronous state of one job (for re-attaching at start-up, before anything else runs):
-   * its queue entry, or undefined when Slurm no longer holds it.
+   * its queue entry (with its start time once it runs), or undefined when Slurm no longer holds it.
    */
-  queuedJobSync(jobId: string): { state: string; name: string } | undefined {
+  queuedJobSync(jobId: string): JobRow | undefined {
     try {
-      const out = execFileSync(this.command('squeue'), ['-h', '-j', jobId, '-o', '%i|%T|%j'], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
-      for (const line of out.split('\n')) {
-        const [id, state, name] = line.trim().split('|');
-        if (id === jobId && state !== undefined) return { state, name: name ?? '' };
+      const out = execFileSync(this.command('squeue'), ['-h', '-j', jobId, '-o', JOB_ROW_FORMAT], { encoding: 'utf8', timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'ignore'] });
+      for (const row of parseJobRows(out)) {
+        if (row.jobId === jobId) return row;
       }
     } catch {
       // unknown job id (purged) or squeue failed

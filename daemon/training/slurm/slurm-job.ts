@@ -9,7 +9,7 @@ import type { SlurmTrainingServiceConfig } from '../../config/experiment-config'
 import type { LineSink } from '../../../trial-runtime/protocol/line-decoder';
 import { FileChannelEndpoint } from './file-channel-endpoint';
 import type { SlurmCli } from './slurm-cli';
-import { BATCH_SCRIPT, buildSbatchArgs, EXIT_RECORD, JOB_ID_FILE, renderBatchScript, type JobSpec } from './slurm-job-script';
+import { BATCH_SCRIPT, buildSbatchArgs, EXIT_RECORD, JOB_ID_FILE, parseMaxDurationMs, renderBatchScript, type JobSpec } from './slurm-job-script';
 import type { TrialExit } from '../training-service';
 import { exitFromEvidence, type FinalJobState, type QueuedJob } from './slurm-records';
 
@@ -21,6 +21,8 @@ export interface SlurmJobHost extends LineSink {
   usePolling: boolean;
   /** The batch script wrote its exit record. */
   onExitRecord(job: SlurmJob): void;
+  /** Records sbatch's answer (default `recordJobId`); a seam for tests that make it fail. May throw. */
+  recordJobId?(dir: string, jobId: string): void;
 }
 
 /** A submitted (or re-attached) job. */
@@ -47,14 +49,25 @@ export class SlurmJob {
   }
 
   /**
-   * Writes the batch script, submits it and starts watching the channel. Resolves with the job
-   * id. Rejects with SubmitError (sbatch refused) or a file-system error.
+   * Writes the batch script, submits it, records the job id (`slurm_job_id`) and starts watching
+   * the channel. Resolves with the job id. Rejects with SubmitError (sbatch refused), a
+   * file-system error (the script), or an Error when the id cannot be recorded: the job is then
+   * cancelled first (`cancelRequested`), so no job runs that a restarted daemon could not find.
    */
   async submit(spec: JobSpec): Promise<string> {
     writeFileSync(path.join(spec.dir, BATCH_SCRIPT), renderBatchScript(spec), { mode: 0o755 });
     const jobId = await this.host.cli.submit(buildSbatchArgs(this.host.config, spec));
+    try {
+      (this.host.recordJobId ?? recordJobId)(spec.dir, jobId);
+    } catch (error) {
+      // Unrecorded, the job would run unaccounted for: a restarted daemon could not find it by its id.
+      this.cancelRequested = true;
+      await this.host.cli.cancel([jobId]);
+      throw new Error(
+        `sbatch accepted Slurm job ${jobId}, but its id could not be recorded in ${path.join(spec.dir, JOB_ID_FILE)} (${(error as Error).message}); the job was cancelled (scancel ${jobId}) so that it does not run unaccounted for; check that the folder exists and is writable (disk full?)`,
+      );
+    }
     this.adopt(jobId, false);
-    recordJobId(spec.dir, jobId);
     return jobId;
   }
 
@@ -122,6 +135,15 @@ export function readJobId(dir: string): string | undefined {
 /** Records `jobId` in `<dir>/slurm_job_id`, for re-attaching after a restart. Throws on a file-system error. */
 export function recordJobId(dir: string, jobId: string): void {
   writeFileSync(path.join(dir, JOB_ID_FILE), `${jobId}\n`);
+}
+
+/** The maxTrialDuration (ms) recorded in `<dir>/slurm-job.sh` (spawn mode); undefined when none or unreadable. */
+export function readMaxDurationMs(dir: string): number | undefined {
+  try {
+    return parseMaxDurationMs(readFileSync(path.join(dir, BATCH_SCRIPT), 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Exit code the batch script recorded in `<dir>/exit_code`; undefined while the command has not ended (or the record is unreadable). */

@@ -18,7 +18,7 @@ import { BackoffPoller } from './backoff-poller';
 import { HandOverQueue } from './hand-over-queue';
 import { countReplies, REPLIES_DIR, writeReply } from './file-channel-endpoint';
 import { SlurmCli } from './slurm-cli';
-import { readJobId, recordJobId, SlurmJob, type SlurmJobHost } from './slurm-job';
+import { readJobId, readMaxDurationMs, recordJobId, SlurmJob, type SlurmJobHost } from './slurm-job';
 import { BATCH_SCRIPT, EXIT_RECORD, jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
 import { isActiveState, pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
 import { SlurmWorkerPool } from './slurm-worker-pool';
@@ -40,6 +40,11 @@ export interface SlurmTrainingServiceOptions {
   workerIdleMs?: number;
   /** Reuse mode: where worker directories go (default `sharedDirectory/workers`, else `<trialDir>/../../workers`). */
   workersDir?: string;
+  /**
+   * Records sbatch's answer in `<dir>/slurm_job_id` (default `recordJobId`). A seam for tests
+   * that make it fail (disk full, folder removed); may throw.
+   */
+  recordJobId?: (dir: string, jobId: string) => void;
 }
 
 /** What the poller calls back on for one outstanding job. */
@@ -57,6 +62,8 @@ interface SpawnedTrial {
   submitted: Promise<void>;
   cause: 'killed' | 'timeout' | undefined;
   maxDurationMs: number | undefined;
+  /** When its job started running (epoch ms), as Slurm says; known for a re-attached running job. */
+  runningSince: number | undefined;
   deadline: NodeJS.Timeout | undefined;
   requestsSeen: number;
   finishing: boolean;
@@ -78,7 +85,8 @@ export class SlurmTrainingService implements TrainingService {
   private readonly pool: SlurmWorkerPool | undefined;
   private readonly workerReattach: WorkerReattach | undefined;
   private readonly workersDirOption: string | undefined;
-  /** The per-trial files for people (parameters.json, worker.txt), written off the event loop. */
+  private readonly recordJobIdSeam: ((dir: string, jobId: string) => void) | undefined;
+  /** Files for people (spawn mode: each trial's parameters.json; reuse mode: each worker's trials.jsonl), written off the event loop. */
   private readonly files: BackgroundFiles;
   /** Spawn mode: submissions wait here until the trial records are durable. */
   private readonly handOvers: HandOverQueue;
@@ -99,6 +107,7 @@ export class SlurmTrainingService implements TrainingService {
       active: () => this.outstanding.size > 0,
     });
     this.workersDirOption = options.workersDir;
+    this.recordJobIdSeam = options.recordJobId;
     this.files = new BackgroundFiles({ log: this.log });
     this.handOvers = new HandOverQueue({ flush: () => this.listener.flush?.(), log: this.log });
     if (this.config.reuseMode) {
@@ -113,7 +122,7 @@ export class SlurmTrainingService implements TrainingService {
         submit: (job, spec) => this.submit(job, spec),
         cancel: (job) => this.cancel(job),
         env: (job) => this.jobEnv(job),
-        writeFile: (file, data) => this.files.write(file, data),
+        appendFile: (file, data) => this.files.append(file, data),
       });
       const pool = this.pool;
       this.workerReattach = new WorkerReattach({
@@ -135,6 +144,11 @@ export class SlurmTrainingService implements TrainingService {
     this.listener = listener;
   }
 
+  /** Reuse mode writes nothing into a trial's folder (see TrainingService.trialDirsOnDemand). */
+  get trialDirsOnDemand(): boolean {
+    return this.config.reuseMode === true;
+  }
+
   /**
    * Submits `job` (spawn mode) or hands it to a worker job (reuse mode); 'capacity' wait only
    * while shutting down: Slurm's own queue does the waiting (reported through `onPending`).
@@ -148,12 +162,13 @@ export class SlurmTrainingService implements TrainingService {
       throw new ConflictError(`trial ${job.trialId} is already running on the Slurm training service; kill it before starting it again`);
     }
     this.experimentId ??= job.experimentId;
-    this.files.write(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters));
     if (this.pool !== undefined) {
+      // The parameters are in the worker's trials.jsonl: no file per trial in reuse mode.
       this.workerReattach?.beforeFirstSubmission(this.workersDir(job), job.experimentId);
       this.pool.start(job);
       return { started: true };
     }
+    this.files.write(path.join(job.trialDir, 'parameters.json'), JSON.stringify(job.parameters));
     this.startSpawned(job);
     return { started: true };
   }
@@ -246,13 +261,16 @@ export class SlurmTrainingService implements TrainingService {
     if (!active && !existsSync(path.join(trialDir, EXIT_RECORD))) return false;
     const match = /^nasctl-(.+)-[^-]+$/.exec(queued?.name ?? '');
     if (match !== null) this.experimentId ??= match[1];
-    const trial = this.newSpawnedTrial(trialId, trialDir, undefined);
+    const trial = this.newSpawnedTrial(trialId, trialDir, readMaxDurationMs(trialDir));
+    trial.runningSince = queued?.startMs;
     trial.requestsSeen = countReplies(trialDir);
     trial.submitted = Promise.resolve();
     trial.slurm.adopt(jobId, true);
     this.follow(trial.slurm, this.ownerOf(trial));
     if (!active) queueMicrotask(() => this.onExitRecord(trial));
     else this.poller.kick();
+    // A job that runs already: its maxTrialDuration counts from its start in Slurm (past: cancelled at once).
+    if (active && trial.runningSince !== undefined) this.armDeadline(trial);
     this.log(`re-attached trial ${trialId} to Slurm job ${jobId} (${queued?.state ?? 'ended'})`);
     return true;
   }
@@ -268,6 +286,7 @@ export class SlurmTrainingService implements TrainingService {
       cwd: job.cwd,
       env: { ...this.jobEnv(job), ...protocolEnv({ experimentId: job.experimentId, channelDir: job.trialDir, trial: job, ...(job.gpuNumber === undefined ? {} : { gpuNumber: job.gpuNumber }) }) },
       gpus: this.config.gpusPerTrial ?? job.gpuNumber,
+      ...(job.maxDurationMs === undefined ? {} : { maxDurationMs: job.maxDurationMs }),
     };
     this.follow(trial.slurm, this.ownerOf(trial));
     // Submitted once the daemon's record of the trial is durable: a restarted daemon never finds a job it has no record of.
@@ -298,6 +317,7 @@ export class SlurmTrainingService implements TrainingService {
       submitted: Promise.resolve(),
       cause: undefined,
       maxDurationMs,
+      runningSince: undefined,
       deadline: undefined,
       requestsSeen: 0,
       finishing: false,
@@ -352,13 +372,17 @@ export class SlurmTrainingService implements TrainingService {
     };
   }
 
-  /** maxTrialDuration counts from when the job runs (time pending in the queue is not the trial's). */
+  /**
+   * maxTrialDuration counts from when the job runs (time pending in the queue is not the trial's):
+   * from now, or from `runningSince` for a re-attached job (0 ms left: cancelled at once).
+   */
   private armDeadline(trial: SpawnedTrial): void {
     if (trial.maxDurationMs === undefined || trial.deadline !== undefined || trial.finishing) return;
+    const elapsed = trial.runningSince === undefined ? 0 : Math.max(0, Date.now() - trial.runningSince);
     trial.deadline = setTimeout(() => {
       trial.cause ??= 'timeout';
       void this.cancelTrial(trial);
-    }, trial.maxDurationMs);
+    }, Math.max(0, trial.maxDurationMs - elapsed));
   }
 
   private async cancelTrial(trial: SpawnedTrial): Promise<void> {
@@ -386,7 +410,7 @@ export class SlurmTrainingService implements TrainingService {
   // ------------------------------------------------------------------ shared by both modes
 
   private jobHost(sink: Pick<SlurmJobHost, 'onLine' | 'onLineError' | 'onExitRecord'>): SlurmJobHost {
-    return { ...sink, cli: this.cli, config: this.config, usePolling: this.usePolling };
+    return { ...sink, cli: this.cli, config: this.config, usePolling: this.usePolling, ...(this.recordJobIdSeam === undefined ? {} : { recordJobId: this.recordJobIdSeam }) };
   }
 
   /** Reuse mode: the folder of the experiment's worker folders. */

@@ -17,7 +17,7 @@ import { SlurmJob, type SlurmJobHost } from './slurm-job';
 import { jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
 import { pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
 import { HandOverQueue } from './hand-over-queue';
-import { TRIAL_WORKER_FILE, WORKER_META_FILE, workerMetaText, type WorkerRecord } from './slurm-worker-records';
+import { WORKER_META_FILE, WORKER_TRIALS_FILE, workerMetaText, workerTrialLine, type WorkerRecord } from './slurm-worker-records';
 
 /** What the pool needs from the service. */
 export interface SlurmWorkerPoolHost {
@@ -31,13 +31,15 @@ export interface SlurmWorkerPoolHost {
   submit(job: SlurmJob, spec: JobSpec): Promise<string>;
   cancel(job: SlurmJob): Promise<void>;
   env(job: TrialJob): Record<string, string>;
-  /** Writes a file for people off the event loop (`worker.txt`); failures are logged. */
-  writeFile(file: string, data: string): void;
+  /** Appends to a file for people off the event loop (a worker's `trials.jsonl`); failures are logged. */
+  appendFile(file: string, data: string): void;
 }
 
 interface Assignment {
   trialId: string;
   maxDurationMs: number | undefined;
+  /** When the trial started on its worker (epoch ms), for one found on an adopted worker; undefined: when its request arrives. */
+  startedAt: number | undefined;
   /** False for a trial found on an adopted worker until the daemon claims it (reattach, tryStart): its events go nowhere until then. */
   claimed: boolean;
   /** Index of the reply that carried its parameters. */
@@ -159,14 +161,17 @@ export class SlurmWorkerPool {
    * false: the job has ended (only its unread messages and its end are wanted): never given a
    * trial. Call once per folder (`adopted(dir)` says whether it was); does not submit anything.
    */
-  adopt(record: WorkerRecord, jobId: string, live: boolean): void {
+  adopt(record: WorkerRecord, jobId: string, live: boolean, jobStartMs?: number): void {
     const worker = this.newWorker(record.id, record.gpuKey ?? ANY_GPU_KEY, record.dir);
     worker.requestsSeen = record.requestsSeen;
     worker.repliesWritten = record.repliesWritten;
     this.nextId = Math.max(this.nextId, record.id + 1);
     if (record.holding !== undefined) {
       const { trialId, reply } = record.holding;
-      worker.assignment = { trialId, maxDurationMs: undefined, claimed: false, reply, cause: undefined, deadline: undefined };
+      // It started when both its reply and the worker's job were there (a held worker starts late).
+      const since = Math.max(record.holdingSince ?? 0, jobStartMs ?? 0);
+      const startedAt = live && worker.requestsSeen > reply && since > 0 ? since : undefined;
+      worker.assignment = { trialId, maxDurationMs: live ? record.maxDurationMs : undefined, startedAt, claimed: false, reply, cause: undefined, deadline: undefined };
       this.byTrial.set(trialId, worker);
     }
     this.adoptedDirs.add(record.dir);
@@ -190,6 +195,8 @@ export class SlurmWorkerPool {
     const a = worker?.assignment;
     if (worker === undefined || a === undefined || a.trialId !== trialId || a.claimed) return false;
     a.claimed = true;
+    // maxTrialDuration from the trial's real start (past: its worker is cancelled at once, as on a timeout).
+    if (worker.requestsSeen > a.reply) this.armDeadline(worker);
     const jobId = worker.slurm.jobId;
     queueMicrotask(() => this.host.listener().onStarted(trialId, jobId === undefined ? {} : { jobId }));
     return true;
@@ -236,7 +243,7 @@ export class SlurmWorkerPool {
 
   private spawnFor(job: TrialJob, gpuKey: number): void {
     const { id, dir } = this.freshWorkerDir(job);
-    writeFileSync(path.join(dir, WORKER_META_FILE), workerMetaText(gpuKey));
+    writeFileSync(path.join(dir, WORKER_META_FILE), workerMetaText(gpuKey, job.maxDurationMs));
     const worker = this.newWorker(id, gpuKey, dir);
     this.assign(worker, job);
     const spec: JobSpec = {
@@ -283,9 +290,9 @@ export class SlurmWorkerPool {
     if (worker.idleTimer !== undefined) clearTimeout(worker.idleTimer);
     worker.idleTimer = undefined;
     const reply = worker.repliesWritten++;
-    worker.assignment = { trialId: job.trialId, maxDurationMs: job.maxDurationMs, claimed: true, reply, cause: undefined, deadline: undefined };
+    worker.assignment = { trialId: job.trialId, maxDurationMs: job.maxDurationMs, startedAt: undefined, claimed: true, reply, cause: undefined, deadline: undefined };
     this.byTrial.set(job.trialId, worker);
-    this.host.writeFile(path.join(job.trialDir, TRIAL_WORKER_FILE), `${path.join(worker.dir, 'stdout.log')}\n${path.join(worker.dir, 'stderr.log')}\n`);
+    this.host.appendFile(path.join(worker.dir, WORKER_TRIALS_FILE), workerTrialLine(job, Date.now()));
     this.handOvers.push(() => {
       try {
         writeReply(worker.dir, reply, parametersMessage(job));
@@ -296,10 +303,12 @@ export class SlurmWorkerPool {
     if (job.maxDurationMs !== undefined && worker.requestsSeen > reply) this.armDeadline(worker);
   }
 
+  /** Arms the trial's maxTrialDuration: from now, or from `startedAt` (adopted; 0 ms left: at once). */
   private armDeadline(worker: Worker): void {
     const a = worker.assignment;
-    if (a === undefined || a.deadline !== undefined || a.maxDurationMs === undefined) return;
-    a.deadline = setTimeout(() => void this.kill(a.trialId, 'timeout'), a.maxDurationMs);
+    if (a === undefined || a.deadline !== undefined || a.maxDurationMs === undefined || !a.claimed) return;
+    const elapsed = a.startedAt === undefined ? 0 : Math.max(0, Date.now() - a.startedAt);
+    a.deadline = setTimeout(() => void this.kill(a.trialId, 'timeout'), Math.max(0, a.maxDurationMs - elapsed));
   }
 
   private onLine(worker: Worker, line: string): void {

@@ -123,7 +123,7 @@ export class WorkerReattach {
       if (record.jobId !== job.jobId) writeJobId(job.dir, job.jobId); // the earlier daemon died before recording sbatch's answer
       const experiment = /^nasctl-(.+)-w\d+$/.exec(job.name)?.[1];
       if (experiment !== undefined) this.host.onExperimentId(experiment);
-      this.host.pool.adopt(record, job.jobId, true);
+      this.host.pool.adopt(record, job.jobId, true, job.startMs);
       this.adoptedJobIds.add(job.jobId);
       this.host.log(`adopted reuse worker ${record.id} (Slurm job ${job.jobId}, ${job.state}) left by an earlier daemon${record.holding === undefined ? '' : `; it holds trial ${record.holding.trialId}`}`);
     }

@@ -17,7 +17,7 @@
  *
  * `summarizeWorkerChannel` is pure; `readWorkerRecord` does the reading.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
 import { readExitRecord, readJobId } from './slurm-job';
@@ -25,8 +25,27 @@ import { countReplies, MESSAGES_FILE, readSavedOffset, REPLIES_DIR } from './fil
 
 /** File in a worker folder with what the daemon needs to adopt the worker again. */
 export const WORKER_META_FILE = 'worker.json';
-/** File in a trial folder naming the worker's stdout/stderr logs, for people (written off the event loop, so not a record). */
-export const TRIAL_WORKER_FILE = 'worker.txt';
+/**
+ * File in a worker folder, beside its stdout/stderr logs, for people: one JSON line per trial
+ * handed to the worker (`WorkerTrialLine`), appended off the event loop (so not a record: the
+ * reply files are).
+ */
+export const WORKER_TRIALS_FILE = 'trials.jsonl';
+
+/** One line of `trials.jsonl`. */
+export interface WorkerTrialLine {
+  trialId: string;
+  trialDir: string;
+  parameters: unknown;
+  /** When the trial's parameters were handed to the worker (epoch ms). */
+  sentAt: number;
+}
+
+/** The `trials.jsonl` line (with its newline) for a trial sent at `sentAt`. Pure. */
+export function workerTrialLine(trial: { trialId: string; trialDir: string; parameters: unknown }, sentAt: number): string {
+  const line: WorkerTrialLine = { trialId: trial.trialId, trialDir: trial.trialDir, parameters: trial.parameters, sentAt };
+  return `${JSON.stringify(line)}\n`;
+}
 
 /** One reply of a worker's channel, as far as re-attaching cares. */
 export type WorkerReply = { kind: 'trial'; trialId: string; trialDir: string } | { kind: 'end' };
@@ -54,6 +73,10 @@ export interface WorkerRecord extends WorkerChannelSummary {
   jobId: string | undefined;
   /** GPU need of the worker (`TrialJob.gpuNumber`, -1 = not managed); undefined when worker.json is missing. */
   gpuKey: number | undefined;
+  /** maxTrialDuration (ms) of the worker's trials, from worker.json; undefined when none. */
+  maxDurationMs: number | undefined;
+  /** When the reply naming `holding`'s trial was written (its file's mtime, epoch ms). */
+  holdingSince: number | undefined;
   /** Exit code the batch script recorded, undefined while the worker command has not ended. */
   exitRecord: number | undefined;
   /** Reply index of the trials of the last two replies. */
@@ -125,12 +148,15 @@ export function readWorkerRecord(dir: string): WorkerRecord | undefined {
     replies.forEach((reply, k) => {
       if (reply?.kind === 'trial') replyOf.set(reply.trialId, k);
     });
+    const meta = readMeta(dir);
     return {
       ...summary,
       dir,
       id: Number(match[1]),
       jobId: readJobId(dir),
-      gpuKey: readGpuKey(dir),
+      gpuKey: meta.gpuKey,
+      maxDurationMs: meta.maxDurationMs,
+      holdingSince: summary.holding === undefined ? undefined : mtimeOf(path.join(dir, REPLIES_DIR, `${summary.holding.reply}.json`)),
       exitRecord: readExitRecord(dir),
       replyOf,
     };
@@ -150,21 +176,33 @@ export function workerFolders(parent: string): string[] {
   }
 }
 
-/** Contents of `worker.json`. */
-export function workerMetaText(gpuKey: number): string {
-  return `${JSON.stringify({ gpuKey })}\n`;
+/** Contents of `worker.json`: the worker's GPU need and its trials' maxTrialDuration (ms), if any. */
+export function workerMetaText(gpuKey: number, maxDurationMs?: number): string {
+  return `${JSON.stringify(maxDurationMs === undefined ? { gpuKey } : { gpuKey, maxDurationMs })}\n`;
 }
 
-function readGpuKey(dir: string): number | undefined {
+function readMeta(dir: string): { gpuKey: number | undefined; maxDurationMs: number | undefined } {
+  const meta = { gpuKey: undefined as number | undefined, maxDurationMs: undefined as number | undefined };
   const text = readOptional(path.join(dir, WORKER_META_FILE));
-  if (text === undefined) return undefined;
+  if (text === undefined) return meta;
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && 'gpuKey' in value && typeof value.gpuKey === 'number') return value.gpuKey;
+    if (typeof value === 'object' && value !== null) {
+      if ('gpuKey' in value && typeof value.gpuKey === 'number') meta.gpuKey = value.gpuKey;
+      if ('maxDurationMs' in value && typeof value.maxDurationMs === 'number') meta.maxDurationMs = value.maxDurationMs;
+    }
   } catch {
     // unreadable: unknown
   }
-  return undefined;
+  return meta;
+}
+
+function mtimeOf(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseReply(text: string): WorkerReply {

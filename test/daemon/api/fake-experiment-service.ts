@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentDetail, ExperimentService, ExperimentSummary, TrialDetail, TrialLogName } from '../../../daemon/service/experiment-service';
 import type { LiveDelta } from '../../../daemon/service/live-delta';
+import type { TrialChartRows } from '../../../daemon/store/store';
 import type { ExperimentRecord, ExperimentStatus, MetricRecord, TrialPage, TrialQuery, TrialRecord, TrialStatus } from '../../../daemon/store/types';
 import { TRIAL_STATUSES, isFinished } from '../../../daemon/store/types';
 import type { BudgetUpdate, ExperimentConfig } from '../../../daemon/config/experiment-config';
@@ -165,6 +166,16 @@ export class FakeExperimentService implements ExperimentService {
     const total = items.length;
     const offset = query.offset ?? 0;
     return { items: items.slice(offset, query.limit === undefined ? undefined : offset + query.limit), total };
+  }
+
+  trialChartRows(id: string, withParameters: boolean): TrialChartRows {
+    this.exp(id);
+    this.calls.push(`trialChartRows ${id} ${withParameters}`);
+    const trials = [...(this.trials.get(id) ?? [])].sort((a, b) => a.sequence - b.sequence);
+    return {
+      rows: trials.map(({ sequence, id: tid, finalMetric, startedAt, endedAt }) => ({ sequence, id: tid, finalMetric, startedAt, endedAt })),
+      parametersOf: (i) => trials[i].parameters,
+    };
   }
 
   getTrial(id: string, trialId: string): TrialDetail {

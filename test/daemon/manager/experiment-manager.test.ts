@@ -239,7 +239,7 @@ describe('ExperimentManager (real store, real child processes)', () => {
     }
   });
 
-  it('reuse mode runs many trials through long-lived workers', async () => {
+  it('reuse mode runs many trials through long-lived workers; only trials that keep a file get a folder', async () => {
     const worker = join(home, 'worker.py');
     writeFileSync(
       worker,
@@ -250,6 +250,8 @@ describe('ExperimentManager (real store, real child processes)', () => {
         'while True:',
         '    p = nt.get_next_parameters()',
         '    if p is None: break',
+        '    if p["width"] % 2 == 0:',
+        '        with open(nt.get_trial_dir() + "/kept.txt", "w") as f: f.write(nt.get_trial_id())',
         '    nt.report_final_result(p["width"] / 64.0)',
       ].join('\n'),
     );
@@ -263,6 +265,12 @@ describe('ExperimentManager (real store, real child processes)', () => {
     assert.equal(total, 40);
     assert.ok(items.every((t) => t.status === 'SUCCEEDED'), JSON.stringify(items.filter((t) => t.status !== 'SUCCEEDED').slice(0, 2)));
     for (const t of items) assert.equal(t.finalMetric, (t.parameters['width'] as number) / 64);
+    // The daemon names each trial's folder but creates none: the SDK made those the trials wrote to.
+    for (const t of items) {
+      const kept = join(t.trialDir, 'kept.txt');
+      if ((t.parameters['width'] as number) % 2 === 0) assert.equal(readFileSync(kept, 'utf8'), t.id);
+      else assert.equal(existsSync(t.trialDir), false, t.trialDir);
+    }
   });
 });
 

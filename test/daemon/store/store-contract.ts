@@ -327,6 +327,41 @@ export function runStoreContract(name: string, make: () => { store: ExperimentSt
         assert.throws(() => store.listTrials({ sortParam: 'a"b' } as KeyedTrialQuery), /sortParam must be a key/);
       }));
 
+      it('searches and sorts by a parameter together (the trials page: sorted by a choice, then a search typed)', withExperiment((store) => {
+        seed(store);
+        const page = (q: KeyedTrialQuery) => {
+          const p = store.listTrials(q);
+          return [ids(p.items), p.total];
+        };
+        assert.deepEqual(page({ search: 'conv', sortParam: 'width', order: 'desc' }), [['t2', 't5', 't1', 't0'], 4]);
+        assert.deepEqual(page({ search: 'conv', sortParam: 'op', order: 'asc' }), [['t0', 't2', 't1', 't5'], 4]);
+        assert.deepEqual(page({ search: 'conv', sortParam: 'op', order: 'asc', offset: 1, limit: 2 }), [['t2', 't1'], 4]);
+        assert.deepEqual(page({ search: 't4', sortParam: 'op', order: 'desc' }), [['T4'], 1]);
+        // The table may still ask for the page at its old scroll position: empty, same total.
+        assert.deepEqual(page({ search: 't4', sortParam: 'op', order: 'asc', offset: 200, limit: 200 }), [[], 1]);
+        assert.deepEqual(page({ search: 'conv', sortParam: 'missing', order: 'desc' }), [['t0', 't1', 't2', 't5'], 4]);
+        assert.deepEqual(page({ search: 'nothing', sortParam: 'op', order: 'asc' }), [[], 0]);
+        assert.deepEqual(page({ search: 'skip', status: ['RUNNING', 'WAITING'], sortParam: 'width', order: 'asc' }), [['t3', 'T4'], 2]);
+      }));
+
+      it('gives chart rows of every trial in sequence order, and each one\'s parameters', withExperiment((store) => {
+        seed(store);
+        const all = store.allTrials();
+        const project = ({ sequence, id, finalMetric, startedAt, endedAt }: TrialRecord) => {
+          const r: Partial<TrialRecord> = { sequence, id };
+          if (finalMetric !== undefined) r.finalMetric = finalMetric;
+          if (startedAt !== undefined) r.startedAt = startedAt;
+          if (endedAt !== undefined) r.endedAt = endedAt;
+          return r;
+        };
+        for (const withParameters of [false, true]) {
+          const chart = store.trialChartRows(withParameters);
+          assert.deepEqual(chart.rows, all.map(project));
+          assert.deepEqual(chart.rows.map((_, i) => chart.parametersOf(i)), all.map((t) => t.parameters));
+        }
+        assert.deepEqual(store.trialChartRows(false).rows.find((r) => r.id === 't0')?.finalMetric, { default: 0.9, flops: 3 });
+      }));
+
       it('sorts choice values ({_value, _idx}) by their value', withExperiment((store) => {
         store.createTrial(sampleTrial('a', { op: { _value: 'skip', _idx: 2 } }));
         store.createTrial(sampleTrial('b', { op: { _value: 'conv', _idx: 0 } }));

@@ -25,6 +25,19 @@ describe('BackgroundFiles', () => {
     await files.close();
   });
 
+  it('appends lines to one file in the order they were queued, across batches', async () => {
+    const files = new BackgroundFiles({ log: () => {} });
+    const log = path.join(root, 'trials.jsonl');
+    files.append(log, 'a\n');
+    files.write(path.join(root, 'between.json'), '{}');
+    files.append(log, 'b\n');
+    files.append(log, 'c\n');
+    await files.flush();
+    files.append(log, 'd\n');
+    await files.close();
+    assert.equal(readFileSync(log, 'utf8'), 'a\nb\nc\nd\n');
+  });
+
   it('a file that cannot be written is logged with its path; later files still get written', async () => {
     const lines: string[] = [];
     const files = new BackgroundFiles({ log: (l) => lines.push(l) });
@@ -35,6 +48,25 @@ describe('BackgroundFiles', () => {
     assert.equal(existsSync(path.join(root, 'ok.json')), true);
     files.write(path.join(root, 'after-close.json'), '{}');
     assert.equal(existsSync(path.join(root, 'after-close.json')), false);
+  });
+
+  it('writes and appends queued within batchMs reach the disk together, not one turn at a time', async () => {
+    const files = new BackgroundFiles({ log: () => {}, batchMs: 10_000 });
+    const a = path.join(root, 'batch-a.jsonl');
+    const b = path.join(root, 'batch-b.jsonl');
+    files.append(a, '1\n');
+    files.append(b, 'x\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    files.append(a, '2\n');
+    files.write(b, 'replaced\n'); // a write in between: the append after it comes after it
+    files.append(b, 'y\n');
+    // Several turns later, inside the window: nothing was sent yet; flush sends it.
+    for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(existsSync(a), false, 'still queued');
+    await files.flush();
+    assert.equal(readFileSync(a, 'utf8'), '1\n2\n');
+    assert.equal(readFileSync(b, 'utf8'), 'replaced\ny\n');
+    await files.close();
   });
 });
 
@@ -80,6 +112,23 @@ describe('TrialDirPool', () => {
     assert.ok(names.includes('a') && names.includes('c'), `the refill landed: ${names.join(',')}`);
     assert.equal(new Set(names).size, names.length, `ids are unique: ${names.join(',')}`);
     assert.ok(!names.includes('x'));
+    await pool.close();
+  });
+
+  it('keeps more directories ready each time demand outruns it, up to a bound', async () => {
+    const dir = path.join(root, 'growth');
+    mkdirSync(dir);
+    let n = 0;
+    const pool = new TrialDirPool({ trialsDir: dir, nextId: () => `g${n++}`, ahead: 4 });
+    pool.take(); // new pool: empty because it is new, no growth
+    assert.equal(pool.target, 4);
+    // Wait (bounded) for the first refill, then take faster than it refills.
+    for (let i = 0; i < 400 && pool.target === 4; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      for (let k = 0; k < 10; k += 1) pool.take();
+    }
+    assert.ok(pool.target >= 8, `grew: ${pool.target}`);
+    assert.ok(pool.target <= 256);
     await pool.close();
   });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SDK_PATH, makeTempDir } from '../../daemon/training/local/recording-listener';
 
@@ -19,6 +19,41 @@ test('TS SDK over the file channel: parameters from parameters/0.json, metrics a
     const lines = readFileSync(path.join(dir.root, 'messages.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(lines.slice(1), [{ type: 'request_parameters' }, { type: 'metric', trialId: 'f1', kind: 'final', value: 0.5 }]);
     assert.equal(lines[0].type, 'hello');
+  } finally {
+    dir.remove();
+  }
+});
+
+test('TS SDK in reuse mode: getTrialDir() is each trial\'s folder from its parameters, created on first call', () => {
+  const dir = makeTempDir('sdk-trialdir');
+  try {
+    mkdirSync(path.join(dir.root, 'parameters'));
+    const folderOf = (id: string) => path.join(dir.root, 'trials', id);
+    // Replies are written up front: the worker reads reply k after its k-th request.
+    ['r1', 'r2'].forEach((id, k) => {
+      writeFileSync(path.join(dir.root, 'parameters', `${k}.json`), JSON.stringify({ type: 'parameters', trialId: id, sequence: k, parameters: { k }, trialDir: folderOf(id) }) + '\n');
+    });
+    writeFileSync(path.join(dir.root, 'parameters', '2.json'), JSON.stringify({ type: 'no_more_trials' }) + '\n');
+    writeFileSync(path.join(dir.root, 'trial.js'), `const sdk = require(${JSON.stringify(SDK_PATH)});
+const fs = require('node:fs');
+(async () => {
+  let before = 'none';
+  try { sdk.getTrialDir(); } catch (e) { before = e.message; }
+  const out = [before];
+  for (let p; (p = await sdk.getNextParameters()) !== null; ) {
+    if (p.k === 1) fs.writeFileSync(sdk.getTrialDir() + '/x.txt', sdk.getTrialId());
+    sdk.reportFinal(p.k);
+  }
+  console.log(JSON.stringify(out));
+})();`);
+    const env: NodeJS.ProcessEnv = { ...process.env, NASCTL_CHANNEL_DIR: dir.root, NASCTL_REUSE: '1', NASCTL_EXPERIMENT_ID: 'e' };
+    delete env['NASCTL_CHANNEL_FD'];
+    delete env['NASCTL_TRIAL_DIR'];
+    const out = JSON.parse(execFileSync(process.execPath, ['trial.js'], { cwd: dir.root, env, encoding: 'utf8', timeout: 10_000 })) as string[];
+    assert.match(out[0]!, /getTrialDir\(\) before getNextParameters\(\)/);
+    // r1 never asked for its folder, so it was never made; r2 wrote into its own.
+    assert.equal(existsSync(folderOf('r1')), false);
+    assert.equal(readFileSync(path.join(folderOf('r2'), 'x.txt'), 'utf8'), 'r2');
   } finally {
     dir.remove();
   }

@@ -14,11 +14,14 @@ import type {
   UnsortedSegmentSumAttrs,
 } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../tf-core';
+import { BATCH_NORM_KERNEL_CONFIGS } from './batch-norm-kernels';
 import { convGeometry } from './conv-geometry';
+import { conv1x1BackpropFilter, conv1x1BackpropInput, isPointwise } from './conv1x1-backprop';
 import { conv2dBackpropFilterFast } from './conv2d-backprop-filter';
 import { conv2dBackpropInputFast } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterFast } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputFast } from './depthwise-backprop-input';
+import { depthwiseFilterGradDirect, depthwiseInputGradDirect } from './depthwise-direct';
 import { depthwiseTiled, runNative } from './depthwise-tiled';
 import { maxPoolGradFixed } from './max-pool-grad';
 import { unsortedSegmentSumFast } from './unsorted-segment-sum';
@@ -71,25 +74,37 @@ const COMPUTE: Record<string, Compute> = {
     const a = attrs as unknown as Conv2DBackpropInputAttrs;
     const filter = args.tensor4d('filter');
     const g = convGeometry(tf, a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, false, 1, a.dataFormat);
-    return conv2dBackpropInputFast(tf, args.tensor4d('dy'), filter, g);
+    const dy = args.tensor4d('dy');
+    return isPointwise(g) ? conv1x1BackpropInput(tf, dy, filter, g) : conv2dBackpropInputFast(tf, dy, filter, g);
   },
   Conv2DBackpropFilter: (tf, args, attrs) => {
     const a = attrs as unknown as Conv2DBackpropFilterAttrs;
     const x = args.tensor4d('x');
     const g = convGeometry(tf, x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode, false, 1, a.dataFormat);
-    return conv2dBackpropFilterFast(tf, x, args.tensor4d('dy'), g);
+    const dy = args.tensor4d('dy');
+    return isPointwise(g) ? conv1x1BackpropFilter(tf, x, dy) : conv2dBackpropFilterFast(tf, x, dy, g);
   },
   DepthwiseConv2dNativeBackpropInput: (tf, args, attrs) => {
     const a = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
     const filter = args.tensor4d('filter');
     const g = convGeometry(tf, a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
-    return depthwiseBackpropInputFast(tf, args.tensor4d('dy'), filter, g);
+    const dy = args.tensor4d('dy');
+    if (filter.shape[3] === 1 && (g.strideHeight > 1 || g.strideWidth > 1)) {
+      const values = depthwiseInputGradDirect(filter.dataSync() as Float32Array, dy.dataSync() as Float32Array, g);
+      return tf.tensor4d(values, [g.batch, g.inHeight, g.inWidth, g.inChannels]);
+    }
+    return depthwiseBackpropInputFast(tf, dy, filter, g);
   },
   DepthwiseConv2dNativeBackpropFilter: (tf, args, attrs) => {
     const a = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
     const x = args.tensor4d('x');
     const g = convGeometry(tf, x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
-    return depthwiseBackpropFilterFast(tf, x, args.tensor4d('dy'), g, a.filterShape[3]);
+    const dy = args.tensor4d('dy');
+    if (a.filterShape[3] === 1 && (g.strideHeight > 1 || g.strideWidth > 1)) {
+      const values = depthwiseFilterGradDirect(x.dataSync() as Float32Array, dy.dataSync() as Float32Array, g);
+      return tf.tensor4d(values, a.filterShape);
+    }
+    return depthwiseBackpropFilterFast(tf, x, dy, g, a.filterShape[3]);
   },
   UnsortedSegmentSum: (tf, args, attrs) => {
     const a = attrs as unknown as UnsortedSegmentSumAttrs;
@@ -117,8 +132,8 @@ const COMPUTE: Record<string, Compute> = {
   },
 };
 
-/** Names of the kernels nasctl registers for the wasm backend. */
-export const WASM_TRAINING_KERNELS: readonly string[] = Object.keys(COMPUTE);
+/** Names of the kernels nasctl registers for the wasm backend (composites, then the in-heap batch-norm kernels). */
+export const WASM_TRAINING_KERNELS: readonly string[] = [...Object.keys(COMPUTE), ...BATCH_NORM_KERNEL_CONFIGS.map((k) => k.kernelName)];
 
 function isOurs(config: KernelConfig | undefined): boolean {
   return config !== undefined && NASCTL_KERNEL in config.kernelFunc;
@@ -132,7 +147,11 @@ function isOurs(config: KernelConfig | undefined): boolean {
  * for windows whose values are all negative). It also wraps DepthwiseConv2dNative and
  * FusedDepthwiseConv2D so filters above 25 taps (7x7) run as 5x5 tiles (depthwise-tiled.ts), others
  * unchanged on wasm's kernel. The convolution gradients run on wasm's fast
- * forward convolutions. Idempotent: a second call changes nothing. Kernels run tfjs ops inside
+ * forward convolutions, except pointwise (1x1, stride 1) conv gradients, which run as plain
+ * matMuls (conv1x1-backprop.ts), and stride-2 depthwise gradients (multiplier 1), which run as
+ * direct loops (depthwise-direct.ts). It adds NasctlBatchNormTrain and NasctlBatchNormTrainGrad,
+ * training-mode batch norm computed in place on the wasm heap (batch-norm-kernels.ts; used by
+ * nn/batch-norm-train.ts). Idempotent: a second call changes nothing. Kernels run tfjs ops inside
  * the engine (a composite kernel returning a Tensor, which tfjs-core supports). Throws nothing for
  * a healthy tfjs-core 4.x.
  */
@@ -140,7 +159,7 @@ export function installWasmTrainingKernels(tf: TfCore): InstalledKernels {
   const added: string[] = [];
   const replaced: string[] = [];
   const originals: KernelConfig[] = [];
-  for (const name of WASM_TRAINING_KERNELS) {
+  for (const name of Object.keys(COMPUTE)) {
     const existing = tf.getKernel(name, 'wasm') as KernelConfig | undefined;
     if (isOurs(existing)) continue;
     const compute = COMPUTE[name] as Compute;
@@ -157,6 +176,14 @@ export function installWasmTrainingKernels(tf: TfCore): InstalledKernels {
       added.push(name);
     }
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
+  }
+  // Training-mode batch norm (batch-norm-kernels.ts): new kernel names that work on the wasm heap directly.
+  for (const config of BATCH_NORM_KERNEL_CONFIGS) {
+    const existing = tf.getKernel(config.kernelName, 'wasm') as KernelConfig | undefined;
+    if (isOurs(existing)) continue;
+    if (existing !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel({ ...config, kernelFunc: Object.assign(config.kernelFunc.bind(null), { [NASCTL_KERNEL]: true }) });
+    added.push(config.kernelName);
   }
   return {
     kernels: [...WASM_TRAINING_KERNELS],

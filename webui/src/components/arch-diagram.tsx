@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import type { Architecture, ArchBlock } from '../lib/architecture';
 import { formatNumber } from '../lib/format';
 
@@ -40,12 +41,51 @@ function Block({ b, x, y, index }: { b: ArchBlock; x: number; y: number; index: 
 }
 
 /**
- * SVG diagram of a trial's architecture: one box per layer (its chosen candidate, the candidate
- * strip with the chosen one filled, and its cost), chained input → layers → output in reading
- * order. Parameters that are not layer/input choices are drawn as plain boxes after the layers.
+ * Hyperparameter-like choices (kind 'param': not a layer or input choice of the space), listed
+ * apart from the layer chain so they do not read as layers: key, chosen value, candidates.
+ */
+function HyperParameters({ blocks }: { blocks: readonly ArchBlock[] }) {
+  return (
+    <div className="arch-hparams" data-testid="arch-hparams">
+      <h4>hyperparameters</h4>
+      <dl className="kv">
+        {blocks.map((b) => {
+          const chosen = b.chosen.length > 0 ? b.chosen.join(', ') : '(not chosen)';
+          const all = b.candidates.join(', ');
+          const candidates = b.candidates.length > 0 ? `candidates: ${all}` : undefined;
+          return (
+            <Fragment key={b.key}>
+              <dt>{b.key}</dt>
+              <dd className="arch-hparam" data-key={b.key} title={candidates}>
+                <code>{chosen}</code>{b.candidates.length > 1 && all.length <= 40 && <span className="muted small"> of {all}</span>}
+              </dd>
+            </Fragment>
+          );
+        })}
+      </dl>
+    </div>
+  );
+}
+
+/**
+ * A trial's architecture: an SVG chain input → layers → output in reading order, one box per
+ * layer or input choice (its chosen candidate, the candidate strip with the chosen one filled, and
+ * its cost), and beside it the other choices (hyperparameters such as a learning rate) as a list,
+ * since they are not layers. A space with no layer/input choice shows only the list.
  */
 export function ArchDiagram({ arch }: { arch: Architecture }) {
-  const nodes: Array<{ label: string; block?: ArchBlock }> = [{ label: 'input' }, ...arch.blocks.map((b) => ({ label: b.key, block: b })), { label: 'output' }];
+  const layers = arch.blocks.filter((b) => b.kind !== 'param');
+  const hyper = arch.blocks.filter((b) => b.kind === 'param');
+  return (
+    <div className="arch">
+      {layers.length > 0 && <LayerChain blocks={layers} />}
+      {hyper.length > 0 && <HyperParameters blocks={hyper} />}
+    </div>
+  );
+}
+
+function LayerChain({ blocks }: { blocks: readonly ArchBlock[] }) {
+  const nodes: Array<{ label: string; block?: ArchBlock }> = [{ label: 'input' }, ...blocks.map((b) => ({ label: b.key, block: b })), { label: 'output' }];
   const pos = nodes.map((_, i) => {
     const row = Math.floor(i / COLS);
     const colInRow = i % COLS;
@@ -68,7 +108,7 @@ export function ArchDiagram({ arch }: { arch: Architecture }) {
   let blockIndex = 0;
   return (
     <svg className="arch-diagram" data-testid="arch-diagram" viewBox={`0 0 ${width} ${height}`} width="100%" style={{ maxWidth: width }} role="img"
-      aria-label={`architecture with ${arch.blocks.length} choices`}>
+      aria-label={`architecture with ${blocks.length} layer choices`}>
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" fill="var(--fg-muted)" />

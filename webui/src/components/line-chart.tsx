@@ -10,6 +10,8 @@ export interface ChartSeries {
   points?: boolean;
   /** Step line (best-so-far). */
   stepped?: boolean;
+  /** Markers on a line's points (default: while there are at most 30 points); off for lines over scatter points. */
+  markers?: boolean;
   width?: number;
 }
 
@@ -46,7 +48,8 @@ function cssVar(name: string): string {
 }
 
 /**
- * A uPlot chart (canvas; fast with 100k points) sized to its container. Recreated when the
+ * A uPlot chart (canvas; fast with 100k points) sized to its container. Series are drawn in
+ * order, so list a line before the scatter points it would otherwise cover. Recreated when the
  * series set changes; data-only changes call setData, so live updates are cheap.
  */
 export function LineChart({ x, ys, series, xLabel, yLabel, height = 260, onPick, testId, integerX }: LineChartProps) {
@@ -76,7 +79,7 @@ export function LineChart({ x, ys, series, xLabel, yLabel, height = 260, onPick,
           width: s.width ?? (s.points ? 1 : 1.5),
           spanGaps: !s.points,
           paths: s.stepped ? uPlot.paths.stepped?.({ align: 1 }) : s.points ? () => null : undefined,
-          points: s.points ? { show: true, space: 0, size: 5, stroke: s.color, fill: s.color, width: 1 } : { show: x.length <= 30, size: 5 },
+          points: s.points ? { show: true, space: 0, size: 5, stroke: s.color, fill: s.color, width: 1 } : { show: s.markers ?? x.length <= 30, size: 5 },
         })),
       ],
       hooks: {

@@ -61,8 +61,9 @@ export function ChartsPage() {
     <div className="charts">
       <section className="card">
         <h3>Final metric per trial <span className="muted">({maximize ? 'higher' : 'lower'} is better; click a point to open the trial)</span></h3>
-        <LineChart x={fin.x} ys={[fin.y, fin.best]} xLabel="trial #" yLabel="final metric" onPick={openSeq} testId="chart-final" integerX
-          series={[{ label: 'final metric', color: seriesColor(0), points: true }, { label: 'best so far', color: seriesColor(2), stepped: true, width: 2 }]} />
+        {/* The best-so-far step line comes first and has no markers, so every trial's point is drawn on top of it. */}
+        <LineChart x={fin.x} ys={[fin.best, fin.y]} xLabel="trial #" yLabel="final metric" onPick={openSeq} testId="chart-final" integerX
+          series={[{ label: 'best so far', color: seriesColor(2), stepped: true, width: 1.5, markers: false }, { label: 'final metric', color: seriesColor(0), points: true }]} />
       </section>
       <section className="card">
         <h3>Intermediate curves <span className="muted">(top {curves.ids.length} trials)</span></h3>
@@ -83,9 +84,9 @@ export function ChartsPage() {
           )}
         </div>
         {!scatter || scatter.x.length === 0 ? <p className="muted">Report a dict metric with a cost key (e.g. {'{"default": 0.9, "flops": 3.2e8}'}) or use a search space with a cost model (nasctl ss_gen).</p> : (
-          <LineChart x={scatter.x} ys={[scatter.y, scatter.front]} xLabel={costKey ?? ''} yLabel="final metric" testId="chart-pareto"
+          <LineChart x={scatter.x} ys={[scatter.front, scatter.y]} xLabel={costKey ?? ''} yLabel="final metric" testId="chart-pareto"
             onPick={(i) => { const p = scatter.points[i]; if (p) navigate(`/experiments/${id}/trials/${p.id}`); }}
-            series={[{ label: 'trials', color: seriesColor(0), points: true }, { label: 'Pareto front', color: seriesColor(2), width: 2 }]} />
+            series={[{ label: 'Pareto front', color: seriesColor(2), width: 1.5, markers: false }, { label: 'trials', color: seriesColor(0), points: true }]} />
         )}
       </section>
       <section className="card">

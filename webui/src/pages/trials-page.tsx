@@ -63,8 +63,12 @@ export function TrialsPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [first, last, data.ensure, data.version === 0]);
 
+  // Minimum width of a row; rows stretch to the table's width beyond it. Choice columns (and the
+  // actions column when there is none) take the spare room, so the table is fluid and never
+  // leaves an empty band on the right.
   const width = 36 + shown.reduce((a, c) => a + c.width, 0) + 170;
-  const template = `36px ${shown.map((c) => `${c.width}px`).join(' ')} 170px`;
+  const fluid = shown.some((c) => c.fluid);
+  const template = `36px ${shown.map((c) => (c.fluid ? `minmax(${c.width}px, 1fr)` : `${c.width}px`)).join(' ')} ${fluid ? '170px' : 'minmax(170px, 1fr)'}`;
   const isSorted = (c: TrialColumn) => (c.sortParam !== undefined ? view.sortParam === c.sortParam : view.sortParam === undefined && c.sort !== undefined && view.sort === c.sort);
   const sortBy = (c: TrialColumn) => {
     if (!c.sort && c.sortParam === undefined) return;
@@ -103,7 +107,7 @@ export function TrialsPage() {
       {comparing && comparing.length > 0 && <ComparePanel experimentId={id} trialIds={comparing} onClose={() => setComparing(undefined)} />}
       <div className="vtable" ref={scroller} tabIndex={0} onKeyDown={onKey} data-testid="trials-table" aria-label="trials; arrow keys move, Enter opens, Space selects"
         data-total={data.total ?? ''} data-rtt={data.lastRoundTripMs ?? ''}>
-        <div className="vrow vhead" style={{ gridTemplateColumns: template, width }}>
+        <div className="vrow vhead" style={{ gridTemplateColumns: template, minWidth: width }}>
           <span />
           {shown.map((c) => (
             <span key={c.id} className={`${c.numeric ? 'num' : ''} ${c.sort || c.sortParam !== undefined ? 'sortable' : ''}`} onClick={() => sortBy(c)}
@@ -113,7 +117,7 @@ export function TrialsPage() {
           ))}
           <span>actions</span>
         </div>
-        <div style={{ height: virt.getTotalSize(), width, position: 'relative' }}>
+        <div style={{ height: virt.getTotalSize(), minWidth: width, position: 'relative' }}>
           {items.map((vi) => {
             const t = data.row(vi.index);
             return (

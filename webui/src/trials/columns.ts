@@ -6,8 +6,10 @@ import { defaultMetric } from '../lib/metrics';
 export interface TrialColumn {
   id: string;
   label: string;
-  /** Width in px. */
+  /** Width in px (the least width of a fluid column). */
   width: number;
+  /** Takes a share of the table's spare width (the choice columns). */
+  fluid?: boolean;
   /** Server-side sort key, when the column can be sorted. */
   sort?: TrialSortKey;
   /** Search-space key the server sorts this column by (a column per choice). */
@@ -34,7 +36,9 @@ export function trialColumns(space: SearchSpace): TrialColumn[] {
     const spec = space[k];
     const values: unknown[] = Array.isArray(spec._value) ? spec._value : spec._value.candidates;
     const longest = Math.max(k.length, ...values.map((v) => valueText(v).length));
-    return { id: `p:${k}`, label: k, sortParam: k, width: Math.min(220, Math.max(70, longest * 7.5 + 22)), text: (t) => formatParameter(t.parameters[k]) };
+    // ~8.5 px a character of the 14 px UI font (digits and op names like "maxpool3x3" run wide)
+    // plus the cell's 16 px padding and a little slack; longer values are cut with a tooltip.
+    return { id: `p:${k}`, label: k, sortParam: k, fluid: true, width: Math.min(240, Math.max(70, Math.ceil(longest * 8.5) + 24)), text: (t) => formatParameter(t.parameters[k]) };
   });
   return [...fixed, ...params];
 }

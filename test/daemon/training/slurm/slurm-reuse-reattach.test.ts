@@ -1,13 +1,13 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-training-service';
 import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
 import { RecordingListener, makeJob, makeTempDir } from '../local/recording-listener';
 import { until } from '../../server/daemon-process';
-import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm, writePythonTrial } from './slurm-test-kit';
+import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm, workerOfTrial, writePythonTrial } from './slurm-test-kit';
 
 const CONFIG: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode: true, cpusPerTrial: 1 };
 const available = requireSlurm();
@@ -96,7 +96,10 @@ describe('Slurm reuse mode: a new service object re-attaches to the worker jobs 
     // While no service runs: b0 reports and its worker ends normally; b1's worker is cancelled mid-trial.
     release('b0');
     const prefix = `nasctl-${experimentId}-`;
-    const lostWorker = path.dirname(readFileSync(path.join(lost.trialDir, 'worker.txt'), 'utf8').split('\n')[0]!);
+    const lostWorker = workerOfTrial(workersDir, 'b1')!;
+    const line = readFileSync(path.join(lostWorker, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(line.map(({ sentAt, ...rest }) => ({ ...rest, sentAt: typeof sentAt })), [{ trialId: 'b1', trialDir: lost.trialDir, parameters: { lr: 4 }, sentAt: 'number' }]);
+    assert.equal(existsSync(path.join(lost.trialDir, 'worker.txt')), false, 'no per-trial file in reuse mode');
     const lostJob = readFileSync(path.join(lostWorker, 'slurm_job_id'), 'utf8').trim();
     execFileSync('scancel', [lostJob]);
     await until(() => (queuedJobs(prefix).length === 0 ? true : undefined), 30_000, 'both worker jobs to end');

@@ -1,6 +1,6 @@
 /** Test helpers for the real-Slurm tests: availability check (skips LOUDLY), job listing, python trials. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { slurmAvailable } from '../../../../daemon/training/slurm/slurm-cli';
 import { PYTHON_CLIENT_DIR } from '../local/recording-listener';
@@ -89,4 +89,18 @@ export function experimentEnd(port: number, id: string): Promise<{ status: strin
     'the experiment to finish',
     200,
   );
+}
+
+/**
+ * Reuse mode: the worker folder (under `workersDir`) that was handed trial `trialId`, from the
+ * `trials.jsonl` lines of the workers; undefined when none names it.
+ */
+export function workerOfTrial(workersDir: string, trialId: string): string | undefined {
+  for (const name of readdirSync(workersDir)) {
+    const file = join(workersDir, name, 'trials.jsonl');
+    if (!existsSync(file)) continue;
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    if (lines.some((l) => (JSON.parse(l) as { trialId: string }).trialId === trialId)) return join(workersDir, name);
+  }
+  return undefined;
 }

@@ -25,6 +25,9 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 10, 9, 2], filter: [3, 3, 2, 3], strides: [2, 2], pad: 1 },
   { x: [2, 9, 8, 3], filter: [3, 2, 3, 4], strides: [2, 1], pad: 'valid' },
   { x: [2, 16, 16, 3], filter: [3, 3, 3, 16], strides: [2, 2], pad: 'same' },
+  // Pointwise (1x1, stride 1, no padding): the matMul gradients of conv1x1-backprop.ts.
+  { x: [3, 4, 4, 32], filter: [1, 1, 32, 48], strides: [1, 1], pad: 'same' },
+  { x: [2, 2, 2, 64], filter: [1, 1, 64, 16], strides: [1, 1], pad: 0 },
 ];
 
 const DEPTHWISE_CASES: ConvCase[] = [
@@ -37,6 +40,10 @@ const DEPTHWISE_CASES: ConvCase[] = [
   { x: [2, 7, 7, 3], filter: [3, 3, 3, 1], strides: [2, 2], pad: 'valid' },
   { x: [1, 8, 8, 3], filter: [3, 3, 3, 2], strides: [1, 1], pad: 'same' },
   { x: [1, 9, 9, 2], filter: [3, 3, 2, 3], strides: [2, 2], pad: [[0, 0], [1, 0], [0, 1], [0, 0]] },
+  // Stride 2, multiplier 1: the direct loops of depthwise-direct.ts (SPOS's padding k // 2).
+  { x: [2, 8, 8, 6], filter: [7, 7, 6, 1], strides: [2, 2], pad: 3 },
+  { x: [2, 4, 4, 5], filter: [7, 7, 5, 1], strides: [2, 2], pad: 3 },
+  { x: [1, 10, 9, 3], filter: [3, 3, 3, 1], strides: [2, 2], pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
 ];
 
 const TOLERANCE = 1e-4;

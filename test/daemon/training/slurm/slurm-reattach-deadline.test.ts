@@ -1,0 +1,102 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-training-service';
+import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
+import { RecordingListener, makeJob, makeTempDir } from '../local/recording-listener';
+import { until } from '../../server/daemon-process';
+import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm, writePythonTrial } from './slurm-test-kit';
+
+const available = requireSlurm();
+const FAST = { minPollMs: 300, maxPollMs: 1000, workerIdleMs: 60_000 };
+/** maxTrialDuration of these trials: a deadline counted from the re-attach would end them no sooner than this after it. */
+const MAX_MS = 4000;
+
+/** Resolves once `ms` have passed since `since`: the tests need the trial's real deadline to be behind it. */
+function passed(since: number, ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, since + ms - Date.now())));
+}
+
+describe('Slurm re-attach keeps maxTrialDuration from the real start; a job id that cannot be recorded (real cluster)', { skip: !available }, () => {
+  const dir = makeTempDir('slurm-deadline');
+  const experiments: string[] = [];
+  after(() => {
+    for (const e of experiments) cancelJobs(`nasctl-${e}-`);
+    dir.remove();
+  });
+  const newExperiment = (tag: string): string => {
+    const id = `${tag}p${process.pid}`; // unique: Slurm remembers ended jobs for MinJobAge
+    experiments.push(id);
+    return id;
+  };
+  /** A python trial (a reuse loop) that reports one intermediate metric, then never ends by itself. */
+  const hang = (): string => {
+    writePythonTrial(path.join(dir.root, 'hang.py'), ['while True:', '    p = nt.get_next_parameters()', '    if p is None:', '        break', '    nt.report_intermediate_result(0.5)', '    while True:', '        time.sleep(0.05)']);
+    return 'python3 hang.py';
+  };
+
+  for (const reuseMode of [false, true]) {
+    const mode = reuseMode ? 'reuse' : 'spawn';
+    it(`${mode} mode: a trial re-attached after its maxTrialDuration ends EARLY_STOPPED at once (timeout), its job cancelled`, async () => {
+      const experimentId = newExperiment(reuseMode ? 'dlr' : 'dls');
+      const config: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode, cpusPerTrial: 1 };
+      const workersDir = path.join(dir.root, `workers-${experimentId}`);
+      const first = new SlurmTrainingService({ config, ...FAST, workersDir });
+      const listener1 = new RecordingListener();
+      first.setListener(listener1);
+      const job = makeJob(dir.root, `${mode}0`, hang(), { experimentId, maxDurationMs: MAX_MS });
+      first.tryStart(job);
+      await listener1.message(job.trialId, 'metric', 60_000);
+      const ranBy = Date.now(); // the trial runs since before this
+      await first.detach(); // the daemon "dies"; the job goes on
+      assert.equal(listener1.exits.size, 0, 'the first service did not end it');
+      assert.equal(queuedJobs(`nasctl-${experimentId}-`).length, 1);
+      await passed(ranBy, MAX_MS);
+
+      const second = new SlurmTrainingService({ config, ...FAST, workersDir });
+      const listener2 = new RecordingListener();
+      second.setListener(listener2);
+      try {
+        const reattachedAt = Date.now();
+        assert.equal(second.reattach(job.trialId, job.trialDir), true);
+        const exit = await listener2.exited(job.trialId, 30_000);
+        assert.equal(exit.cause, 'timeout', JSON.stringify(exit));
+        assert.ok(Date.now() - reattachedAt < MAX_MS - 1000, `ended ${Date.now() - reattachedAt} ms after the re-attach: the deadline counted from the restart`);
+        await until(() => (queuedJobs(`nasctl-${experimentId}-`).length === 0 ? true : undefined), 30_000, 'the job to leave squeue');
+        assert.equal(second.submissions, 0);
+      } finally {
+        await second.shutdown();
+      }
+    });
+
+    it(`${mode} mode: a job id that cannot be recorded after sbatch: the job is cancelled, the trial ends lost with the reason`, async () => {
+      const experimentId = newExperiment(reuseMode ? 'jir' : 'jis');
+      const config: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode, cpusPerTrial: 1 };
+      const job = makeJob(dir.root, `${mode}1`, hang(), { experimentId });
+      // Spawn mode: a real file-system failure (slurm_job_id is a folder: EISDIR); reuse mode: the seam.
+      if (!reuseMode) mkdirSync(path.join(job.trialDir, 'slurm_job_id'));
+      const seam = reuseMode
+        ? {
+            recordJobId: (): void => {
+              throw new Error('ENOSPC: no space left on device (injected)');
+            },
+          }
+        : {};
+      const service = new SlurmTrainingService({ config, ...FAST, workersDir: path.join(dir.root, `workers-${experimentId}`), ...seam });
+      const listener = new RecordingListener();
+      service.setListener(listener);
+      try {
+        assert.deepEqual(service.tryStart(job), { started: true });
+        const exit = await listener.exited(job.trialId, 60_000);
+        assert.equal(exit.cause, 'lost', JSON.stringify(exit));
+        assert.match(exit.detail ?? '', /sbatch accepted Slurm job \d+, but its id could not be recorded in .*slurm_job_id \((EISDIR|ENOSPC).*the job was cancelled/);
+        await until(() => (queuedJobs(`nasctl-${experimentId}-`).length === 0 ? true : undefined), 30_000, 'the unrecorded job to be cancelled');
+        assert.equal(jobsKnownToSlurm(`nasctl-${experimentId}-`).size, 1, 'submitted once, not again');
+        assert.equal(listener.started.has(job.trialId), false);
+      } finally {
+        await service.shutdown();
+      }
+    });
+  }
+});
