@@ -157,7 +157,7 @@ async function main(): Promise<void> {
         const typed = performance.now();
         await page.locator('[data-testid="trial-search"]').fill(wanted);
         await page.locator(`.vrow[data-trial="${wanted}"]`).waitFor();
-        say(`  ${'search by id (150 ms debounce)'.padEnd(32)} ${ms(performance.now() - typed)}`);
+        say(`  ${'search by id (100 ms debounce)'.padEnd(32)} ${ms(performance.now() - typed)}`);
       }
       if (!only || only === 'stream') await streamBench(page, base, id, daemon, say);
     } finally {
