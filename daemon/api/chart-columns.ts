@@ -1,5 +1,5 @@
 import type { ExperimentConfig } from '../config/experiment-config';
-import type { TrialRecord } from '../store/types';
+import type { TrialChartRow } from '../store/store';
 import type { ParameterValue, TrialParameters } from '../../trial-runtime/protocol/messages';
 import { candidateCost } from '../../tuners/space/cost';
 import { metricDefault } from '../store/metric-value';
@@ -35,9 +35,6 @@ export interface ChartColumns {
   sample: { index: number[]; total: number; keys: string[]; values: string[][]; codes: number[][] };
 }
 
-/** What the columns need of one trial (a TrialRecord has it; so does a lighter row). */
-export type ChartRow = Pick<TrialRecord, 'sequence' | 'id' | 'finalMetric' | 'startedAt' | 'endedAt'>;
-
 /** A parameter's chosen value as the UI shows it: `_value` (or the value), strings as they are, else JSON. */
 function chosenText(v: ParameterValue): string {
   const c = v !== null && typeof v === 'object' && !Array.isArray(v) && '_value' in v ? v._value : v;
@@ -45,13 +42,13 @@ function chosenText(v: ParameterValue): string {
 }
 
 /**
- * Builds the chart columns of `trials` (sorted by sequence) under `config`, sampling at most
- * `sampleCap` trials with a final metric for their parameters; `parametersOf(i)` gives trial i's
- * parameters (asked at most once per trial: only for sampled trials, or for all when the config
- * has a cost model, priced by candidateCost).
+ * Builds the chart columns of `trials` (sorted by sequence: the store's chart rows, or full
+ * TrialRecords) under `config`, sampling at most `sampleCap` trials with a final metric for their
+ * parameters; `parametersOf(i)` gives trial i's parameters (asked at most once per trial: only
+ * for sampled trials, or for all when the config has a cost model, priced by candidateCost).
  * Called by the charts route with every trial of an experiment. Pure apart from `parametersOf`.
  */
-export function chartColumns(trials: readonly ChartRow[], config: ExperimentConfig, sampleCap: number,
+export function chartColumns(trials: readonly TrialChartRow[], config: ExperimentConfig, sampleCap: number,
   parametersOf: (i: number) => TrialParameters): ChartColumns {
   const mode = config.tuner.classArgs?.optimize_mode ?? config.tuner.classArgs?.optimizeMode;
   const maximize = mode !== 'minimize';

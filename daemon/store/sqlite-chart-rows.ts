@@ -1,5 +1,6 @@
 import type { MetricValue, TrialParameters } from '../../trial-runtime/protocol/messages';
 import type { TrialChartRow, TrialChartRows } from './store';
+import type { PrepareListSql } from './sqlite-trial-list';
 
 /** The columns of one trial that the charts read (parameters only when asked for). */
 interface ChartRowSql {
@@ -11,12 +12,6 @@ interface ChartRowSql {
   parameters?: string;
 }
 
-/** A prepared-statement source (the SQLite store's per-SQL-text cache). */
-export type PrepareChartSql = (sql: string) => {
-  all(...params: number[]): unknown[];
-  pluck(): { get(...params: number[]): unknown };
-};
-
 /**
  * The SQLite store's trialChartRows: one narrow scan of the trials table (number, id, final
  * metric, times; parameters too when `withParameters`), ~10x faster than full TrialRecords for
@@ -24,7 +19,7 @@ export type PrepareChartSql = (sql: string) => {
  * (through `guard`, the store's error translation). Called inside the store's error guard;
  * throws what better-sqlite3 throws.
  */
-export function readTrialChartRows(prepare: PrepareChartSql, withParameters: boolean, guard: <T>(run: () => T) => T): TrialChartRows {
+export function readTrialChartRows(prepare: PrepareListSql, withParameters: boolean, guard: <T>(run: () => T) => T): TrialChartRows {
   const raw = prepare(`SELECT sequence, id, final_metric, started_at, ended_at${withParameters ? ', parameters' : ''} FROM trials ORDER BY sequence`)
     .all() as ChartRowSql[];
   const rows = raw.map((r) => {

@@ -21,7 +21,7 @@ export interface TrialListRows<Row> {
   total: number;
 }
 
-/** A prepared-statement source (the SQLite store's per-SQL-text cache). */
+/** A prepared-statement source (the SQLite store's per-SQL-text cache; also readTrialChartRows'). */
 export type PrepareListSql = (sql: string) => {
   all(...params: Array<string | number>): unknown[];
   pluck(): { get(...params: Array<string | number>): unknown };

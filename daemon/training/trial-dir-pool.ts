@@ -32,7 +32,8 @@ export class TrialDirPool {
   private ahead: number;
   private readonly files: BackgroundFiles;
   private ready: Array<{ id: string; dir: string }> = [];
-  private refilling = false;
+  /** The refill in flight, resolved once its directories are in `ready`; undefined when none is. */
+  private refilling: Promise<void> | undefined;
   /** Whether a refill has landed (before that, the pool is empty because it is new). */
   private filled = false;
   private closed = false;
@@ -86,6 +87,11 @@ export class TrialDirPool {
     return this.ahead;
   }
 
+  /** Resolves once the refill in flight (if any) has landed: its directories can be taken (tests). */
+  async whenRefilled(): Promise<void> {
+    await this.refilling;
+  }
+
   /** Removes the prepared directories nobody took (if still empty) and ends the thread. */
   async close(): Promise<void> {
     this.closed = true;
@@ -95,15 +101,14 @@ export class TrialDirPool {
   }
 
   private refill(): void {
-    if (this.refilling || this.closed) return;
-    this.refilling = true;
+    if (this.refilling !== undefined || this.closed) return;
     const wanted: Array<{ id: string; dir: string }> = [];
     for (let i = this.ready.length; i < this.ahead; i += 1) {
       const id = this.nextId();
       wanted.push({ id, dir: path.join(this.trialsDir, id) });
     }
-    void this.files.makeDirs(wanted.map((w) => w.dir)).then((made) => {
-      this.refilling = false;
+    this.refilling = this.files.makeDirs(wanted.map((w) => w.dir)).then((made) => {
+      this.refilling = undefined;
       // One entry per directory created: an id drawn twice in a batch was created once.
       const byDir = new Map(wanted.map((w) => [w.dir, w]));
       const fresh = made.map((dir) => byDir.get(dir)!);

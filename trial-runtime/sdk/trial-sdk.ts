@@ -154,7 +154,11 @@ export class TrialSdk {
   getTrialDir(): string {
     if (!this.isUnderNasctl()) return process.cwd();
     const dir = this.currentTrialDir;
-    if (dir === undefined) throw new Error('getTrialDir() before getNextParameters(): in reuse mode the trial folder comes with the parameters');
+    if (dir === undefined) {
+      throw new Error(this.reuse
+        ? 'getTrialDir() before getNextParameters(): in reuse mode the trial folder comes with the parameters'
+        : `getTrialDir(): ${TRIAL_ENV.trialDir} is not set and no parameters were received yet; call getNextParameters() first`);
+    }
     mkdirSync(dir, { recursive: true });
     return dir;
   }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { TrialExit, TrialJob, TrainingServiceListener } from '../training-service';
 import type { ProcessLauncher } from './process-launcher';
 import { ReuseWorker, type WorkerHost } from './reuse-worker';
+import { gpuKeyOf } from '../service-common';
 
 /** What the pool needs from the service. */
 export interface ReusePoolHost {
@@ -26,10 +27,6 @@ export interface ReusePoolHost {
   appendFile(file: string, data: string): void;
 }
 
-/** Key of jobs a worker can take: workers only run jobs needing the same number of GPUs. */
-export function gpuKeyOf(job: TrialJob): number {
-  return job.gpuNumber ?? -1;
-}
 
 /** One per service in reuse mode. */
 export class ReusePool {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { encodeMessage } from '../../../trial-runtime/protocol/encode-message';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
 import type { TrialExit, TrialJob, TrainingServiceListener } from '../training-service';
-import { parametersMessage } from '../service-common';
+import { parametersMessage, WORKER_TRIALS_FILE, workerTrialLine } from '../service-common';
 import { readFileTail } from './file-tail';
 import type { ProcessLauncher } from './process-launcher';
 import { TrialProcess, trialExitOf, type ProcessExit } from './trial-process';
@@ -46,24 +46,6 @@ export interface WorkerSpawn {
 
 const NO_MORE_TRIALS = encodeMessage({ type: 'no_more_trials' });
 
-/** Name of the per-worker record of the trials it was given, beside its stdout.log. */
-export const TRIALS_LOG = 'trials.jsonl';
-
-/** One line of `trials.jsonl`, written when a trial's parameters are sent to the worker. */
-export interface WorkerTrialRecord {
-  trialId: string;
-  trialDir: string;
-  parameters: TrialJob['parameters'];
-  /** When the parameters were sent (epoch ms). */
-  sentAt: number;
-}
-
-/** The `trials.jsonl` line (with its newline) for `job` sent at `sentAt`. Pure. */
-export function trialRecordLine(job: TrialJob, sentAt: number): string {
-  const record: WorkerTrialRecord = { trialId: job.trialId, trialDir: job.trialDir, parameters: job.parameters, sentAt };
-  return `${JSON.stringify(record)}\n`;
-}
-
 /** A worker process plus its current assignment. Spawns in the constructor. */
 export class ReuseWorker {
   readonly id: number;
@@ -94,7 +76,7 @@ export class ReuseWorker {
     this.host = host;
     this.stdoutPath = path.join(spawn.logDir, 'stdout.log');
     this.stderrPath = path.join(spawn.logDir, 'stderr.log');
-    this.trialsLogPath = path.join(spawn.logDir, TRIALS_LOG);
+    this.trialsLogPath = path.join(spawn.logDir, WORKER_TRIALS_FILE);
     this.gone = new Promise((resolve) => {
       this.resolveGone = resolve;
     });
@@ -158,7 +140,7 @@ export class ReuseWorker {
     // For people: which worker ran the trial, with what. One line appended to the worker's own
     // file (on a background thread) instead of files in the trial folder: creating a file costs
     // 50-200 us of file-system journaling here, appending to an open-ended one a fraction of it.
-    this.host.appendFile(this.trialsLogPath, trialRecordLine(job, Date.now()));
+    this.host.appendFile(this.trialsLogPath, workerTrialLine(job, Date.now()));
   }
 
   private onLine(line: string): void {

@@ -21,8 +21,8 @@ export interface SlurmJobHost extends LineSink {
   usePolling: boolean;
   /** The batch script wrote its exit record. */
   onExitRecord(job: SlurmJob): void;
-  /** Records sbatch's answer (default `recordJobId`); a seam for tests that make it fail. May throw. */
-  recordJobId?(dir: string, jobId: string): void;
+  /** Records sbatch's answer in `<dir>/slurm_job_id` (the service passes `recordJobId`, or a test's failing one). May throw. */
+  recordJobId(dir: string, jobId: string): void;
 }
 
 /** A submitted (or re-attached) job. */
@@ -58,7 +58,7 @@ export class SlurmJob {
     writeFileSync(path.join(spec.dir, BATCH_SCRIPT), renderBatchScript(spec), { mode: 0o755 });
     const jobId = await this.host.cli.submit(buildSbatchArgs(this.host.config, spec));
     try {
-      (this.host.recordJobId ?? recordJobId)(spec.dir, jobId);
+      this.host.recordJobId(spec.dir, jobId);
     } catch (error) {
       // Unrecorded, the job would run unaccounted for: a restarted daemon could not find it by its id.
       this.cancelRequested = true;

@@ -12,7 +12,7 @@ import type { SlurmTrainingServiceConfig } from '../../config/experiment-config'
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
 import type { StartResult, TrainingService, TrainingServiceListener, TrialJob } from '../training-service';
 import { readFileTail } from '../local/file-tail';
-import { NOOP_LISTENER, parametersMessage } from '../service-common';
+import { deadlineLeftMs, NOOP_LISTENER, parametersMessage } from '../service-common';
 import { BackgroundFiles } from '../background-files';
 import { BackoffPoller } from './backoff-poller';
 import { HandOverQueue } from './hand-over-queue';
@@ -85,7 +85,8 @@ export class SlurmTrainingService implements TrainingService {
   private readonly pool: SlurmWorkerPool | undefined;
   private readonly workerReattach: WorkerReattach | undefined;
   private readonly workersDirOption: string | undefined;
-  private readonly recordJobIdSeam: ((dir: string, jobId: string) => void) | undefined;
+  /** Records sbatch's answers (`recordJobId`, or the test seam of the options). */
+  private readonly recordJobId: (dir: string, jobId: string) => void;
   /** Files for people (spawn mode: each trial's parameters.json; reuse mode: each worker's trials.jsonl), written off the event loop. */
   private readonly files: BackgroundFiles;
   /** Spawn mode: submissions wait here until the trial records are durable. */
@@ -107,7 +108,7 @@ export class SlurmTrainingService implements TrainingService {
       active: () => this.outstanding.size > 0,
     });
     this.workersDirOption = options.workersDir;
-    this.recordJobIdSeam = options.recordJobId;
+    this.recordJobId = options.recordJobId ?? recordJobId;
     this.files = new BackgroundFiles({ log: this.log });
     this.handOvers = new HandOverQueue({ flush: () => this.listener.flush?.(), log: this.log });
     if (this.config.reuseMode) {
@@ -378,11 +379,10 @@ export class SlurmTrainingService implements TrainingService {
    */
   private armDeadline(trial: SpawnedTrial): void {
     if (trial.maxDurationMs === undefined || trial.deadline !== undefined || trial.finishing) return;
-    const elapsed = trial.runningSince === undefined ? 0 : Math.max(0, Date.now() - trial.runningSince);
     trial.deadline = setTimeout(() => {
       trial.cause ??= 'timeout';
       void this.cancelTrial(trial);
-    }, Math.max(0, trial.maxDurationMs - elapsed));
+    }, deadlineLeftMs(trial.maxDurationMs, trial.runningSince));
   }
 
   private async cancelTrial(trial: SpawnedTrial): Promise<void> {
@@ -410,7 +410,7 @@ export class SlurmTrainingService implements TrainingService {
   // ------------------------------------------------------------------ shared by both modes
 
   private jobHost(sink: Pick<SlurmJobHost, 'onLine' | 'onLineError' | 'onExitRecord'>): SlurmJobHost {
-    return { ...sink, cli: this.cli, config: this.config, usePolling: this.usePolling, ...(this.recordJobIdSeam === undefined ? {} : { recordJobId: this.recordJobIdSeam }) };
+    return { ...sink, cli: this.cli, config: this.config, usePolling: this.usePolling, recordJobId: this.recordJobId };
   }
 
   /** Reuse mode: the folder of the experiment's worker folders. */

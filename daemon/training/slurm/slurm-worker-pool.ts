@@ -10,14 +10,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
 import type { TrainingServiceListener, TrialExit, TrialJob } from '../training-service';
-import { parametersMessage } from '../service-common';
+import { deadlineLeftMs, gpuKeyOf, parametersMessage, WORKER_TRIALS_FILE, workerTrialLine } from '../service-common';
 import { readFileTail } from '../local/file-tail';
 import { writeReply } from './file-channel-endpoint';
 import { SlurmJob, type SlurmJobHost } from './slurm-job';
 import { jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
 import { pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
 import { HandOverQueue } from './hand-over-queue';
-import { WORKER_META_FILE, WORKER_TRIALS_FILE, workerMetaText, workerTrialLine, type WorkerRecord } from './slurm-worker-records';
+import { WORKER_META_FILE, workerMetaText, type WorkerRecord } from './slurm-worker-records';
 
 /** What the pool needs from the service. */
 export interface SlurmWorkerPoolHost {
@@ -90,7 +90,7 @@ export class SlurmWorkerPool {
 
   /** Gives `job` to an idle worker with the same GPU need, else submits a new worker job for it. */
   start(job: TrialJob): void {
-    const key = job.gpuNumber ?? -1;
+    const key = gpuKeyOf(job);
     for (const worker of this.workers) {
       if ((worker.gpuKey === key || Number.isNaN(worker.gpuKey)) && worker.assignment === undefined && !worker.retiring && !worker.finished) {
         this.assign(worker, job);
@@ -307,8 +307,7 @@ export class SlurmWorkerPool {
   private armDeadline(worker: Worker): void {
     const a = worker.assignment;
     if (a === undefined || a.deadline !== undefined || a.maxDurationMs === undefined || !a.claimed) return;
-    const elapsed = a.startedAt === undefined ? 0 : Math.max(0, Date.now() - a.startedAt);
-    a.deadline = setTimeout(() => void this.kill(a.trialId, 'timeout'), Math.max(0, a.maxDurationMs - elapsed));
+    a.deadline = setTimeout(() => void this.kill(a.trialId, 'timeout'), deadlineLeftMs(a.maxDurationMs, a.startedAt));
   }
 
   private onLine(worker: Worker, line: string): void {

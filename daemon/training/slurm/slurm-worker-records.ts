@@ -4,7 +4,7 @@
  * the state it describes could be relied on, so a daemon killed at any moment leaves a
  * consistent picture:
  *
- * - `worker.json` (written before sbatch): the worker's GPU need;
+ * - `worker.json` (written before sbatch): the worker's GPU need and its trials' maxTrialDuration;
  * - `slurm_job_id` (the daemon after sbatch answers, the job when it starts; else squeue's
  *   working directory finds the job);
  * - `parameters/<k>.json` (written once the trial's record is durable, see
@@ -25,27 +25,6 @@ import { countReplies, MESSAGES_FILE, readSavedOffset, REPLIES_DIR } from './fil
 
 /** File in a worker folder with what the daemon needs to adopt the worker again. */
 export const WORKER_META_FILE = 'worker.json';
-/**
- * File in a worker folder, beside its stdout/stderr logs, for people: one JSON line per trial
- * handed to the worker (`WorkerTrialLine`), appended off the event loop (so not a record: the
- * reply files are).
- */
-export const WORKER_TRIALS_FILE = 'trials.jsonl';
-
-/** One line of `trials.jsonl`. */
-export interface WorkerTrialLine {
-  trialId: string;
-  trialDir: string;
-  parameters: unknown;
-  /** When the trial's parameters were handed to the worker (epoch ms). */
-  sentAt: number;
-}
-
-/** The `trials.jsonl` line (with its newline) for a trial sent at `sentAt`. Pure. */
-export function workerTrialLine(trial: { trialId: string; trialDir: string; parameters: unknown }, sentAt: number): string {
-  const line: WorkerTrialLine = { trialId: trial.trialId, trialDir: trial.trialDir, parameters: trial.parameters, sentAt };
-  return `${JSON.stringify(line)}\n`;
-}
 
 /** One reply of a worker's channel, as far as re-attaching cares. */
 export type WorkerReply = { kind: 'trial'; trialId: string; trialDir: string } | { kind: 'end' };

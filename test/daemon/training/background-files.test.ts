@@ -104,10 +104,8 @@ describe('TrialDirPool', () => {
     const pool = new TrialDirPool({ trialsDir: dir, nextId: () => ids.shift() ?? `n${n++}`, ahead: 4 });
     const taken = [pool.take()];
     assert.equal(taken[0]!.id, 'y', 'x exists already: skipped');
-    for (let i = 0; i < 400 && !taken.some((t) => t.id === 'c'); i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      taken.push(pool.take());
-    }
+    await pool.whenRefilled();
+    for (let i = 0; i < 3; i += 1) taken.push(pool.take());
     const names = taken.map((t) => t.id);
     assert.ok(names.includes('a') && names.includes('c'), `the refill landed: ${names.join(',')}`);
     assert.equal(new Set(names).size, names.length, `ids are unique: ${names.join(',')}`);
@@ -122,11 +120,9 @@ describe('TrialDirPool', () => {
     const pool = new TrialDirPool({ trialsDir: dir, nextId: () => `g${n++}`, ahead: 4 });
     pool.take(); // new pool: empty because it is new, no growth
     assert.equal(pool.target, 4);
-    // Wait (bounded) for the first refill, then take faster than it refills.
-    for (let i = 0; i < 400 && pool.target === 4; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      for (let k = 0; k < 10; k += 1) pool.take();
-    }
+    // Once the first refill landed, take faster than it refills: the pool runs dry.
+    await pool.whenRefilled();
+    for (let k = 0; k < 10; k += 1) pool.take();
     assert.ok(pool.target >= 8, `grew: ${pool.target}`);
     assert.ok(pool.target <= 256);
     await pool.close();

@@ -13,10 +13,19 @@ import type { ConvGeometry } from './conv-geometry';
  */
 
 /**
+ * True for the depthwise convolutions these loops handle in place of the composites: channel
+ * multiplier 1 and a stride above 1 in either dimension (at stride 1 wasm's own correlation is
+ * faster). Pure.
+ */
+export function isDirectDepthwise(g: ConvGeometry, multiplier: number): boolean {
+  return multiplier === 1 && (g.strideHeight > 1 || g.strideWidth > 1);
+}
+
+/**
  * dL/dW of a depthwise conv: `dW[i, j, c] = sum over n, oy, ox of x[n, oy*s - top + i, ox*s - left + j, c] * dy[n, oy, ox, c]`.
  * `x` is [N, H, W, C], `dy` [N, outH, outW, C]; returns [kh, kw, C] values (the filter
- * [kh, kw, C, 1]). Sums in float64. Called by the DepthwiseConv2dNativeBackpropFilter kernel;
- * assumes the arrays match `g` (the caller checks shapes).
+ * [kh, kw, C, 1]). Sums in float64. Called by the DepthwiseConv2dNativeBackpropFilter kernel when
+ * {@link isDirectDepthwise}; assumes the arrays match `g` (the caller checks shapes).
  */
 export function depthwiseFilterGradDirect(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
   const { batch: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw } = g;
@@ -47,8 +56,8 @@ export function depthwiseFilterGradDirect(x: Float32Array, dy: Float32Array, g: 
  * dL/dx of a depthwise conv: every output-gradient element scattered back through the taps that
  * read it, `dx[n, oy*s - top + i, ox*s - left + j, c] += W[i, j, c] * dy[n, oy, ox, c]`.
  * `filter` is [kh, kw, C] (multiplier 1), `dy` [N, outH, outW, C]; returns [N, H, W, C] values.
- * Called by the DepthwiseConv2dNativeBackpropInput kernel for strides above 1 (at stride 1 wasm's
- * own correlation is faster); assumes the arrays match `g`.
+ * Called by the DepthwiseConv2dNativeBackpropInput kernel when {@link isDirectDepthwise}; assumes
+ * the arrays match `g`.
  */
 export function depthwiseInputGradDirect(filter: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
   const { batch: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw } = g;

@@ -21,7 +21,7 @@ import { conv2dBackpropFilterFast } from './conv2d-backprop-filter';
 import { conv2dBackpropInputFast } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterFast } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputFast } from './depthwise-backprop-input';
-import { depthwiseFilterGradDirect, depthwiseInputGradDirect } from './depthwise-direct';
+import { depthwiseFilterGradDirect, depthwiseInputGradDirect, isDirectDepthwise } from './depthwise-direct';
 import { depthwiseTiled, runNative } from './depthwise-tiled';
 import { maxPoolGradFixed } from './max-pool-grad';
 import { unsortedSegmentSumFast } from './unsorted-segment-sum';
@@ -89,22 +89,18 @@ const COMPUTE: Record<string, Compute> = {
     const filter = args.tensor4d('filter');
     const g = convGeometry(tf, a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
     const dy = args.tensor4d('dy');
-    if (filter.shape[3] === 1 && (g.strideHeight > 1 || g.strideWidth > 1)) {
-      const values = depthwiseInputGradDirect(filter.dataSync() as Float32Array, dy.dataSync() as Float32Array, g);
-      return tf.tensor4d(values, [g.batch, g.inHeight, g.inWidth, g.inChannels]);
-    }
-    return depthwiseBackpropInputFast(tf, dy, filter, g);
+    if (!isDirectDepthwise(g, filter.shape[3])) return depthwiseBackpropInputFast(tf, dy, filter, g);
+    const values = depthwiseInputGradDirect(filter.dataSync() as Float32Array, dy.dataSync() as Float32Array, g);
+    return tf.tensor4d(values, [g.batch, g.inHeight, g.inWidth, g.inChannels]);
   },
   DepthwiseConv2dNativeBackpropFilter: (tf, args, attrs) => {
     const a = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
     const x = args.tensor4d('x');
     const g = convGeometry(tf, x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
     const dy = args.tensor4d('dy');
-    if (a.filterShape[3] === 1 && (g.strideHeight > 1 || g.strideWidth > 1)) {
-      const values = depthwiseFilterGradDirect(x.dataSync() as Float32Array, dy.dataSync() as Float32Array, g);
-      return tf.tensor4d(values, a.filterShape);
-    }
-    return depthwiseBackpropFilterFast(tf, x, dy, g, a.filterShape[3]);
+    if (!isDirectDepthwise(g, a.filterShape[3])) return depthwiseBackpropFilterFast(tf, x, dy, g, a.filterShape[3]);
+    const values = depthwiseFilterGradDirect(x.dataSync() as Float32Array, dy.dataSync() as Float32Array, g);
+    return tf.tensor4d(values, a.filterShape);
   },
   UnsortedSegmentSum: (tf, args, attrs) => {
     const a = attrs as unknown as UnsortedSegmentSumAttrs;
@@ -132,8 +128,21 @@ const COMPUTE: Record<string, Compute> = {
   },
 };
 
-/** Names of the kernels nasctl registers for the wasm backend (composites, then the in-heap batch-norm kernels). */
-export const WASM_TRAINING_KERNELS: readonly string[] = [...Object.keys(COMPUTE), ...BATCH_NORM_KERNEL_CONFIGS.map((k) => k.kernelName)];
+/** Makes a kernel's function from the kernel wasm had before (undefined when it had none). */
+type MakeKernel = (native: KernelConfig | undefined) => KernelConfig['kernelFunc'];
+
+/**
+ * Every kernel nasctl registers for wasm with its maker: the composites of COMPUTE, then the
+ * in-heap batch-norm kernels (a fresh bound copy, so marking it leaves the shared config alone).
+ */
+function kernelMakers(tf: TfCore): Array<[string, MakeKernel]> {
+  const composites = Object.entries(COMPUTE).map(([name, compute]): [string, MakeKernel] => [
+    name,
+    (native) => ({ inputs, attrs }) => compute(tf, kernelArgs(tf, inputs, name), attrs ?? {}, native),
+  ]);
+  const batchNorm = BATCH_NORM_KERNEL_CONFIGS.map((c): [string, MakeKernel] => [c.kernelName, () => c.kernelFunc.bind(null)]);
+  return [...composites, ...batchNorm];
+}
 
 function isOurs(config: KernelConfig | undefined): boolean {
   return config !== undefined && NASCTL_KERNEL in config.kernelFunc;
@@ -159,15 +168,11 @@ export function installWasmTrainingKernels(tf: TfCore): InstalledKernels {
   const added: string[] = [];
   const replaced: string[] = [];
   const originals: KernelConfig[] = [];
-  for (const name of Object.keys(COMPUTE)) {
+  const makers = kernelMakers(tf);
+  for (const [name, make] of makers) {
     const existing = tf.getKernel(name, 'wasm') as KernelConfig | undefined;
     if (isOurs(existing)) continue;
-    const compute = COMPUTE[name] as Compute;
-    const kernelFunc = Object.assign(
-      ({ inputs, attrs }: { inputs: NamedTensorInfoMap; attrs?: NamedAttrMap }): TensorInfo =>
-        compute(tf, kernelArgs(tf, inputs, name), attrs ?? {}, existing),
-      { [NASCTL_KERNEL]: true },
-    );
+    const kernelFunc = Object.assign(make(existing), { [NASCTL_KERNEL]: true });
     if (existing !== undefined) {
       tf.unregisterKernel(name, 'wasm');
       originals.push(existing);
@@ -177,16 +182,8 @@ export function installWasmTrainingKernels(tf: TfCore): InstalledKernels {
     }
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
   }
-  // Training-mode batch norm (batch-norm-kernels.ts): new kernel names that work on the wasm heap directly.
-  for (const config of BATCH_NORM_KERNEL_CONFIGS) {
-    const existing = tf.getKernel(config.kernelName, 'wasm') as KernelConfig | undefined;
-    if (isOurs(existing)) continue;
-    if (existing !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel({ ...config, kernelFunc: Object.assign(config.kernelFunc.bind(null), { [NASCTL_KERNEL]: true }) });
-    added.push(config.kernelName);
-  }
   return {
-    kernels: [...WASM_TRAINING_KERNELS],
+    kernels: makers.map(([name]) => name),
     added,
     replaced,
     uninstall: () => {

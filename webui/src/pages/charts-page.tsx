@@ -50,6 +50,11 @@ export function ChartsPage() {
   const pc = useMemo(() => parallelData(cols ? sampledTrials(cols) : [], space, maximize), [cols, space, maximize]);
   const scatter = useMemo(() => (cols && costKey ? costScatter(cols, costKey, maximize) : undefined), [cols, costKey, maximize]);
   const inter = useMemo(() => alignCurves(curves.metrics), [curves]);
+  // Stable y arrays: the page re-renders on every experiment refresh (up to once a second), and a
+  // new array makes LineChart hand its 100,000 points to uPlot again (setData) though cols did not change.
+  const finYs = useMemo(() => (fin ? [fin.best, fin.y] : []), [fin]);
+  const durYs = useMemo(() => (dur ? [dur.y] : []), [dur]);
+  const scatterYs = useMemo(() => (scatter ? [scatter.front, scatter.y] : []), [scatter]);
 
   if (!cols || !fin || !dur) return <p className="muted">loading trials…</p>;
   if (cols.id.length === 0) return <p className="muted">No trials yet.</p>;
@@ -62,7 +67,7 @@ export function ChartsPage() {
       <section className="card">
         <h3>Final metric per trial <span className="muted">({maximize ? 'higher' : 'lower'} is better; click a point to open the trial)</span></h3>
         {/* The best-so-far step line comes first and has no markers, so every trial's point is drawn on top of it. */}
-        <LineChart x={fin.x} ys={[fin.best, fin.y]} xLabel="trial #" yLabel="final metric" onPick={openSeq} testId="chart-final" integerX
+        <LineChart x={fin.x} ys={finYs} xLabel="trial #" yLabel="final metric" onPick={openSeq} testId="chart-final" integerX
           series={[{ label: 'best so far', color: seriesColor(2), stepped: true, width: 1.5, markers: false }, { label: 'final metric', color: seriesColor(0), points: true }]} />
       </section>
       <section className="card">
@@ -84,14 +89,14 @@ export function ChartsPage() {
           )}
         </div>
         {!scatter || scatter.x.length === 0 ? <p className="muted">Report a dict metric with a cost key (e.g. {'{"default": 0.9, "flops": 3.2e8}'}) or use a search space with a cost model (nasctl ss_gen).</p> : (
-          <LineChart x={scatter.x} ys={[scatter.front, scatter.y]} xLabel={costKey ?? ''} yLabel="final metric" testId="chart-pareto"
+          <LineChart x={scatter.x} ys={scatterYs} xLabel={costKey ?? ''} yLabel="final metric" testId="chart-pareto"
             onPick={(i) => { const p = scatter.points[i]; if (p) navigate(`/experiments/${id}/trials/${p.id}`); }}
             series={[{ label: 'Pareto front', color: seriesColor(2), width: 1.5, markers: false }, { label: 'trials', color: seriesColor(0), points: true }]} />
         )}
       </section>
       <section className="card">
         <h3>Trial duration</h3>
-        <LineChart x={dur.x} ys={[dur.y]} xLabel="trial #" yLabel="seconds" onPick={openSeq} testId="chart-duration" integerX
+        <LineChart x={dur.x} ys={durYs} xLabel="trial #" yLabel="seconds" onPick={openSeq} testId="chart-duration" integerX
           series={[{ label: 'duration (s)', color: seriesColor(4), points: true }]} />
       </section>
     </div>

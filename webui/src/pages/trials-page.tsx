@@ -6,7 +6,7 @@ import { useRouter } from '../routing/router';
 import type { TrialRecord } from '../api/types';
 import { parseTrialsView, trialsViewSearch, viewQuery, type TrialsView } from '../trials/trials-query-state';
 import { useTrialPages } from '../trials/use-trial-pages';
-import { DEFAULT_HIDDEN, trialColumns, type TrialColumn } from '../trials/columns';
+import { DEFAULT_HIDDEN, rowGrid, trialColumns, type TrialColumn } from '../trials/columns';
 import { TrialRow } from '../trials/trial-row';
 import { CloneDialog } from '../trials/clone-dialog';
 import { ComparePanel } from '../trials/compare-panel';
@@ -63,12 +63,7 @@ export function TrialsPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [first, last, data.ensure, data.version === 0]);
 
-  // Minimum width of a row; rows stretch to the table's width beyond it. Choice columns (and the
-  // actions column when there is none) take the spare room, so the table is fluid and never
-  // leaves an empty band on the right.
-  const width = 36 + shown.reduce((a, c) => a + c.width, 0) + 170;
-  const fluid = shown.some((c) => c.fluid);
-  const template = `36px ${shown.map((c) => (c.fluid ? `minmax(${c.width}px, 1fr)` : `${c.width}px`)).join(' ')} ${fluid ? '170px' : 'minmax(170px, 1fr)'}`;
+  const { template, minWidth: width } = useMemo(() => rowGrid(shown), [shown]);
   const isSorted = (c: TrialColumn) => (c.sortParam !== undefined ? view.sortParam === c.sortParam : view.sortParam === undefined && c.sort !== undefined && view.sort === c.sort);
   const sortBy = (c: TrialColumn) => {
     if (!c.sort && c.sortParam === undefined) return;

@@ -45,3 +45,21 @@ export function trialColumns(space: SearchSpace): TrialColumn[] {
 
 /** Columns hidden until the user shows them. */
 export const DEFAULT_HIDDEN = new Set(['endedAt', 'source']);
+
+/** The row's fixed columns around the data columns: the selection box and the actions. */
+const SELECT_PX = 36;
+const ACTIONS_PX = 170;
+
+/**
+ * The CSS grid of a trials row (header and rows share it) for the `shown` columns, and the least
+ * width of a row, px. Rows stretch to the table's width beyond it: the choice columns (or, when
+ * none is shown, the actions column) take the spare room, so no empty band is left on the right.
+ */
+export function rowGrid(shown: readonly TrialColumn[]): { template: string; minWidth: number } {
+  const fluid = shown.some((c) => c.fluid);
+  const cols = shown.map((c) => (c.fluid ? `minmax(${c.width}px, 1fr)` : `${c.width}px`)).join(' ');
+  return {
+    template: `${SELECT_PX}px ${cols} ${fluid ? `${ACTIONS_PX}px` : `minmax(${ACTIONS_PX}px, 1fr)`}`,
+    minWidth: SELECT_PX + shown.reduce((a, c) => a + c.width, 0) + ACTIONS_PX,
+  };
+}

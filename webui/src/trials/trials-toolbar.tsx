@@ -5,7 +5,7 @@ import type { TrialColumn } from './columns';
 
 /**
  * Pause after the last keystroke before a typed filter goes to the address (and the daemon).
- * 150 ms still coalesces the keystrokes of normal typing into one query, and leaves the round
+ * 100 ms still coalesces the keystrokes of normal typing into one query, and leaves the round
  * trip under 300 ms at 100,000 trials (one ~60 ms query plus the render).
  */
 export const SEARCH_DEBOUNCE_MS = 100;

@@ -1,24 +1,17 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialRecord } from '../../../../daemon/store/types';
-import { api, killDaemon, startDaemon, until, type DaemonProcess } from '../../server/daemon-process';
-import { cancelJobs, experimentEnd, jobsKnownToSlurm, queuedJobs, queuedStates, recordedRuns as runs, recordRun, requireSlurm, writePythonTrial } from './slurm-test-kit';
+import { api, killDaemon, until } from '../../server/daemon-process';
+import { crashSuite, experimentEnd, jobsKnownToSlurm, queuedJobs, queuedStates, recordedRuns as runs, recordRun, requireSlurm, writePythonTrial } from './slurm-test-kit';
 
 const available = requireSlurm();
 const TRIALS = 8;
 
 describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs (real cluster)', { skip: !available }, () => {
-  const home = mkdtempSync(join(tmpdir(), 'nasctl-slurm-crash-'));
-  const daemons: DaemonProcess[] = [];
-  let prefix = 'nasctl-none-';
-  after(async () => {
-    for (const d of daemons) await killDaemon(d, 'SIGKILL');
-    cancelJobs(prefix);
-    rmSync(home, { recursive: true, force: true });
-  });
+  const suite = crashSuite('slurm-crash');
+  const home = suite.home;
 
   it('follows queued and running jobs to their end after two restarts; every trial runs in exactly one job', async () => {
     // Each trial records the job it runs in, then holds until the test releases it (by trial id, or all).
@@ -32,8 +25,7 @@ describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs 
       'nt.report_final_result(p["x"])',
     ]);
     const release = (trialId: string): void => writeFileSync(join(home, `release-${trialId}`), '');
-    let daemon = await startDaemon(home);
-    daemons.push(daemon);
+    let daemon = await suite.start();
     const { id } = await api<{ id: string }>(daemon.port, 'POST', '/experiments', {
       config: {
         searchSpace: { x: { _type: 'randint', _value: [0, 1_000_000] } },
@@ -47,7 +39,7 @@ describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs 
       },
       baseDir: home,
     });
-    prefix = `nasctl-${id}-`;
+    const prefix = suite.jobPrefix(id);
 
     // Crash 1: two jobs running (their trials hold), one pending.
     await until(() => (runs(home).length >= 2 && queuedStates(prefix).filter((j) => j.state === 'PENDING').length >= 1 ? true : undefined), 60_000, 'two running jobs and one pending');
@@ -56,8 +48,7 @@ describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs 
     const first = runs(home)[0]!;
     release(first.trialId);
     await until(() => (runs(home).length >= 3 && !queuedJobs(prefix).includes(first.jobId) ? true : undefined), 60_000, 'the released job to end and the pending one to run');
-    daemon = await startDaemon(home);
-    daemons.push(daemon);
+    daemon = await suite.start();
 
     // Crash 2: after the two older running trials are released and their successors run.
     const running = runs(home).slice(1, 3);
@@ -65,8 +56,7 @@ describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs 
     await until(() => (runs(home).length >= 5 ? true : undefined), 60_000, 'two more trials to run');
     await until(() => (queuedStates(prefix).length >= 3 ? true : undefined), 30_000, 'three jobs in the queue');
     await killDaemon(daemon, 'SIGKILL');
-    daemon = await startDaemon(home);
-    daemons.push(daemon);
+    daemon = await suite.start();
     writeFileSync(join(home, 'release-all'), '');
 
     const done = await experimentEnd(daemon.port, id);

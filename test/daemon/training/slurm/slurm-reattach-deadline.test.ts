@@ -1,15 +1,14 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-training-service';
 import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
-import { RecordingListener, makeJob, makeTempDir } from '../local/recording-listener';
+import { RecordingListener, makeJob } from '../local/recording-listener';
 import { until } from '../../server/daemon-process';
-import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm, writePythonTrial } from './slurm-test-kit';
+import { FAST_SERVICE as FAST, jobsKnownToSlurm, queuedJobs, requireSlurm, serviceSuite, writePythonTrial } from './slurm-test-kit';
 
 const available = requireSlurm();
-const FAST = { minPollMs: 300, maxPollMs: 1000, workerIdleMs: 60_000 };
 /** maxTrialDuration of these trials: a deadline counted from the re-attach would end them no sooner than this after it. */
 const MAX_MS = 4000;
 
@@ -19,17 +18,7 @@ function passed(since: number, ms: number): Promise<void> {
 }
 
 describe('Slurm re-attach keeps maxTrialDuration from the real start; a job id that cannot be recorded (real cluster)', { skip: !available }, () => {
-  const dir = makeTempDir('slurm-deadline');
-  const experiments: string[] = [];
-  after(() => {
-    for (const e of experiments) cancelJobs(`nasctl-${e}-`);
-    dir.remove();
-  });
-  const newExperiment = (tag: string): string => {
-    const id = `${tag}p${process.pid}`; // unique: Slurm remembers ended jobs for MinJobAge
-    experiments.push(id);
-    return id;
-  };
+  const { dir, newExperiment } = serviceSuite('slurm-deadline');
   /** A python trial (a reuse loop) that reports one intermediate metric, then never ends by itself. */
   const hang = (): string => {
     writePythonTrial(path.join(dir.root, 'hang.py'), ['while True:', '    p = nt.get_next_parameters()', '    if p is None:', '        break', '    nt.report_intermediate_result(0.5)', '    while True:', '        time.sleep(0.05)']);

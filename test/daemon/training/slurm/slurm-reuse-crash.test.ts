@@ -1,12 +1,11 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialRecord } from '../../../../daemon/store/types';
 import { experimentDir } from '../../../../daemon/store/experiment-files';
-import { api, killDaemon, startDaemon, until, type DaemonProcess } from '../../server/daemon-process';
-import { cancelJobs, experimentEnd, jobsKnownToSlurm, queuedJobs, recordedRuns as runs, recordRun, requireSlurm, writePythonTrial } from './slurm-test-kit';
+import { api, killDaemon, until } from '../../server/daemon-process';
+import { crashSuite, experimentEnd, jobsKnownToSlurm, queuedJobs, recordedRuns as runs, recordRun, requireSlurm, writePythonTrial } from './slurm-test-kit';
 
 const available = requireSlurm();
 const TRIALS = 20;
@@ -27,14 +26,8 @@ function waitingWorkers(workersDir: string): number {
 }
 
 describe('Slurm reuse mode: the daemon killed with SIGKILL mid-run adopts its worker jobs (real cluster)', { skip: !available }, () => {
-  const home = mkdtempSync(join(tmpdir(), 'nasctl-slurm-reuse-crash-'));
-  const daemons: DaemonProcess[] = [];
-  let prefix = 'nasctl-none-';
-  after(async () => {
-    for (const d of daemons) await killDaemon(d, 'SIGKILL');
-    cancelJobs(prefix);
-    rmSync(home, { recursive: true, force: true });
-  });
+  const suite = crashSuite('slurm-reuse-crash');
+  const home = suite.home;
 
   it('re-attaches running trials to their workers and keeps feeding the same workers; every trial runs once', async () => {
     // A long-lived worker: each trial records itself, takes ~1 s, then reports.
@@ -49,8 +42,7 @@ describe('Slurm reuse mode: the daemon killed with SIGKILL mid-run adopts its wo
       '    time.sleep(0.5)',
       '    nt.report_final_result(p["x"])',
     ]);
-    let daemon = await startDaemon(home);
-    daemons.push(daemon);
+    let daemon = await suite.start();
     const { id } = await api<{ id: string }>(daemon.port, 'POST', '/experiments', {
       config: {
         searchSpace: { x: { _type: 'randint', _value: [0, 1_000_000] } },
@@ -64,7 +56,7 @@ describe('Slurm reuse mode: the daemon killed with SIGKILL mid-run adopts its wo
       },
       baseDir: home,
     });
-    prefix = `nasctl-${id}-`;
+    const prefix = suite.jobPrefix(id);
 
     // Crash 1: both workers in the middle of a trial; the daemon stays away long enough for them
     // to finish it and ask for the next one.
@@ -73,14 +65,12 @@ describe('Slurm reuse mode: the daemon killed with SIGKILL mid-run adopts its wo
     const workersDir = join(experimentDir(home, id), 'workers');
     await until(() => (waitingWorkers(workersDir) === CONCURRENCY ? true : undefined), 30_000, 'both workers to finish their trial and wait for the next');
     const atCrash = runs(home).length;
-    daemon = await startDaemon(home);
-    daemons.push(daemon);
+    daemon = await suite.start();
 
     // Crash 2: mid-run again, restarted at once.
     await until(() => (runs(home).length >= atCrash + 5 ? true : undefined), 60_000, 'five more trials to start');
     await killDaemon(daemon, 'SIGKILL');
-    daemon = await startDaemon(home);
-    daemons.push(daemon);
+    daemon = await suite.start();
 
     const done = await experimentEnd(daemon.port, id);
     assert.equal(done.status, 'DONE', daemon.output());

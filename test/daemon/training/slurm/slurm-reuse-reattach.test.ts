@@ -1,25 +1,19 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-training-service';
 import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
-import { RecordingListener, makeJob, makeTempDir } from '../local/recording-listener';
+import { RecordingListener, makeJob } from '../local/recording-listener';
 import { until } from '../../server/daemon-process';
-import { cancelJobs, jobsKnownToSlurm, queuedJobs, requireSlurm, workerOfTrial, writePythonTrial } from './slurm-test-kit';
+import { FAST_SERVICE as FAST, jobsKnownToSlurm, queuedJobs, requireSlurm, serviceSuite, workerOfTrial, writePythonTrial } from './slurm-test-kit';
 
 const CONFIG: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode: true, cpusPerTrial: 1 };
 const available = requireSlurm();
-const FAST = { minPollMs: 300, maxPollMs: 1000, workerIdleMs: 60_000 };
 
 describe('Slurm reuse mode: a new service object re-attaches to the worker jobs of an earlier one (real cluster)', { skip: !available }, () => {
-  const dir = makeTempDir('slurm-reuse-reattach');
-  const experiments: string[] = [];
-  after(() => {
-    for (const e of experiments) cancelJobs(`nasctl-${e}-`);
-    dir.remove();
-  });
+  const { dir, newExperiment } = serviceSuite('slurm-reuse-reattach');
 
   /** A python worker: each trial waits for `release-<trial>` before it reports; `once` ends the worker after one trial. */
   function workerScript(name: string, once: boolean): string {
@@ -37,11 +31,6 @@ describe('Slurm reuse mode: a new service object re-attaches to the worker jobs 
     return `python3 ${name}`;
   }
   const release = (trialId: string): void => writeFileSync(path.join(dir.root, `release-${trialId}`), '');
-  const newExperiment = (tag: string): string => {
-    const id = `${tag}p${process.pid}`; // unique: Slurm remembers ended jobs for MinJobAge
-    experiments.push(id);
-    return id;
-  };
 
   it('a pending worker is adopted with its trial, runs it, then takes the next trial: no new submission', async () => {
     const experimentId = newExperiment('rra');

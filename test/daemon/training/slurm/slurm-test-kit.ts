@@ -1,10 +1,12 @@
-/** Test helpers for the real-Slurm tests: availability check (skips LOUDLY), job listing, python trials. */
+/** Test helpers for the real-Slurm tests: availability check (skips LOUDLY), suite set-ups, job listing, python trials. */
+import { after } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { slurmAvailable } from '../../../../daemon/training/slurm/slurm-cli';
-import { PYTHON_CLIENT_DIR } from '../local/recording-listener';
-import { api, until } from '../../server/daemon-process';
+import { makeTempDir, PYTHON_CLIENT_DIR } from '../local/recording-listener';
+import { api, killDaemon, startDaemon, until, type DaemonProcess } from '../../server/daemon-process';
 
 /** True when a Slurm controller answers; prints a loud notice when it does not. */
 export function requireSlurm(): boolean {
@@ -103,4 +105,59 @@ export function workerOfTrial(workersDir: string, trialId: string): string | und
     if (lines.some((l) => (JSON.parse(l) as { trialId: string }).trialId === trialId)) return join(workersDir, name);
   }
   return undefined;
+}
+
+/** Service options of the service-level tests: quick polls, and idle workers kept for the whole test. */
+export const FAST_SERVICE = { minPollMs: 300, maxPollMs: 1000, workerIdleMs: 60_000 };
+
+/**
+ * Set-up of a `describe` of service-level tests (call it in the describe): a temp folder (with
+ * `trials/`), and `newExperiment(tag)`, a fresh experiment id per test (unique: Slurm remembers
+ * ended jobs for MinJobAge). After the suite, the jobs of those experiments are cancelled and the
+ * folder removed.
+ */
+export function serviceSuite(name: string): { dir: { root: string }; newExperiment(tag: string): string } {
+  const dir = makeTempDir(name);
+  const experiments: string[] = [];
+  after(() => {
+    for (const e of experiments) cancelJobs(`nasctl-${e}-`);
+    dir.remove();
+  });
+  return {
+    dir,
+    newExperiment: (tag) => {
+      const id = `${tag}p${process.pid}`;
+      experiments.push(id);
+      return id;
+    },
+  };
+}
+
+/**
+ * Set-up of a `describe` of daemon-crash tests (call it in the describe): a temp `home`,
+ * `start()` a daemon on it, `jobPrefix(id)` the job-name prefix of experiment `id`. After the
+ * suite, every daemon started is killed (SIGKILL), the jobs under the last prefix are cancelled
+ * and `home` is removed.
+ */
+export function crashSuite(name: string): { home: string; start(): Promise<DaemonProcess>; jobPrefix(experimentId: string): string } {
+  const home = mkdtempSync(join(tmpdir(), `nasctl-${name}-`));
+  const daemons: DaemonProcess[] = [];
+  let prefix = 'nasctl-none-';
+  after(async () => {
+    for (const d of daemons) await killDaemon(d, 'SIGKILL');
+    cancelJobs(prefix);
+    rmSync(home, { recursive: true, force: true });
+  });
+  return {
+    home,
+    start: async () => {
+      const daemon = await startDaemon(home);
+      daemons.push(daemon);
+      return daemon;
+    },
+    jobPrefix: (experimentId) => {
+      prefix = `nasctl-${experimentId}-`;
+      return prefix;
+    },
+  };
 }

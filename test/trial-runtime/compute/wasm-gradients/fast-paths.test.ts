@@ -4,7 +4,7 @@ import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../../../../trial-runtime/compute/tf-core';
 import { convGeometry } from '../../../../trial-runtime/compute/wasm-gradients/conv-geometry';
 import { isPointwise } from '../../../../trial-runtime/compute/wasm-gradients/conv1x1-backprop';
-import { depthwiseFilterGradDirect, depthwiseInputGradDirect } from '../../../../trial-runtime/compute/wasm-gradients/depthwise-direct';
+import { depthwiseFilterGradDirect, depthwiseInputGradDirect, isDirectDepthwise } from '../../../../trial-runtime/compute/wasm-gradients/depthwise-direct';
 import { loadBothBackends, randomValues, relativeError, runOn } from '../backends';
 
 type Shape4 = [number, number, number, number];
@@ -53,6 +53,15 @@ describe('wasm gradient fast paths', () => {
     assert.equal(at([1, 1, 4, 8], 2, 'valid'), false);
     assert.equal(at([1, 1, 4, 8], 1, 1), false);
     assert.equal(at([3, 3, 4, 8], 1, 'same'), false);
+  });
+
+  it('isDirectDepthwise accepts only multiplier 1 with a stride above 1', () => {
+    const at = (strides: [number, number], multiplier: number): boolean =>
+      isDirectDepthwise(convGeometry(tf, [2, 8, 8, 4], [3, 3, 4, multiplier], strides, 1, undefined, true), multiplier);
+    assert.equal(at([2, 2], 1), true);
+    assert.equal(at([1, 2], 1), true);
+    assert.equal(at([1, 1], 1), false);
+    assert.equal(at([2, 2], 2), false);
   });
 
   it('a training step through pointwise and stride-2 depthwise convs matches cpu and leaks no tensor on wasm', async () => {
