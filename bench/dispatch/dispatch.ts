@@ -6,7 +6,8 @@
  *
  * Prints one table and a JSON line with every figure. Spawn mode runs twice: as is, and with the
  * bench process (the daemon) holding `--ballast-mb` of touched memory, which is what makes a
- * fork from the daemon slow. NASCTL_SPAWNER=0 in the environment measures direct spawns.
+ * fork from the daemon slow. NASCTL_SPAWNER=0 in the environment measures direct spawns,
+ * NASCTL_SPAWNER=node the Node spawner in place of the native one.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { ExperimentManager } from '../../daemon/manager/experiment-manager';
 import { builtinTuners } from '../../tuners/registry';
 import { createTrainingService } from '../../daemon/server/create-training-service';
+import { chooseNativeSpawner } from '../../daemon/training/local/spawner-client';
 import { bareReuseCeiling, bareSpawnCeiling, mkdirCpuMicros } from './bare-ceilings';
 
 const SPACE = { a: { _type: 'choice', _value: [1, 2, 3, 4] }, b: { _type: 'randint', _value: [0, 1000000] } };
@@ -62,7 +64,8 @@ function spawnerUsage(): { cpuMs: number; rssMb: number } {
   }
   for (const pid of children) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawner-main')) continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes('spawner-main') && !cmdline.includes('nasctl-spawner')) continue;
       total.cpuMs += procCpuMs(`/proc/${pid}/stat`);
       const rssKb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
       if (rssKb !== undefined) total.rssMb += Number(rssKb) / 1024;
@@ -171,7 +174,12 @@ function printTable(figures: Figure[], extra: { efficiency1s: number; ideal1s: n
   }
   const reuse = figures[1]!.trialsPerSecond / figures[0]!.trialsPerSecond;
   const spawn = figures[3]!.trialsPerSecond / figures[2]!.trialsPerSecond;
-  const launcher = process.env['NASCTL_SPAWNER'] === '0' ? 'direct spawns from the daemon (NASCTL_SPAWNER=0)' : 'the spawner process';
+  const launcher =
+    process.env['NASCTL_SPAWNER'] === '0'
+      ? 'direct spawns from the daemon (NASCTL_SPAWNER=0)'
+      : chooseNativeSpawner({ log: () => {} }) !== undefined
+        ? 'the native spawner (posix_spawn; NASCTL_SPAWNER=node for the Node one)'
+        : 'the Node spawner';
   console.log(`reuse mode: ${(reuse * 100).toFixed(0)}% of the bare ceiling; spawn mode: ${(spawn * 100).toFixed(0)}% of the bare ceiling; processes started by ${launcher}`);
   console.log(`1-second trials: efficiency ${(extra.efficiency1s * 100).toFixed(1)}% (ideal ${extra.ideal1s.toFixed(1)} s)`);
   console.log(`CPU of one mkdir in ${tmpdir()} (every trial folder costs one): ${extra.mkdirMicros[0].toFixed(0)} µs before the scenarios, ${extra.mkdirMicros[1].toFixed(0)} µs after`);

@@ -1,6 +1,6 @@
 /**
- * TrialProcess behaviour, written once and run against both launchers: the spawner process (the
- * default) and direct spawns from this process (NASCTL_SPAWNER=0). What a trial sees must not
+ * TrialProcess behaviour, written once and run against every launcher: the native and the Node
+ * spawner processes and direct spawns from this process (NASCTL_SPAWNER=0). What a trial sees must not
  * depend on which one started it.
  */
 import { after, describe, test } from 'node:test';
@@ -16,7 +16,8 @@ import { runTrialProcess } from './trial-process-harness';
 const O_NONBLOCK = 0o4000;
 
 const launchers: Array<{ name: string; make: () => ProcessLauncher }> = [
-  { name: 'spawner', make: () => new SpawnerLauncher({ log: () => {} }) },
+  { name: 'native spawner', make: () => new SpawnerLauncher({ log: () => {}, kind: 'native' }) },
+  { name: 'node spawner', make: () => new SpawnerLauncher({ log: () => {}, kind: 'node' }) },
   { name: 'direct', make: () => new DirectLauncher(() => {}) },
 ];
 
