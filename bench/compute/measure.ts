@@ -111,7 +111,44 @@ export const KERNEL_SHAPES: readonly KernelShape[] = [
   { name: 'conv3x3 64x16x16x32->64', flop: 2 * 64 * 16 * 16 * 64 * 9 * 32, make: (tf) => { const x = rand(tf, [64, 16, 16, 32]); const w = rand(tf, [3, 3, 32, 64]); return { inputs: [x, w], run: () => tf.conv2d(x as Tensor4D, w as Tensor4D, 1, 'same') }; } },
   { name: 'conv1x1 64x8x8x64->64', flop: 2 * 64 * 8 * 8 * 64 * 64, make: (tf) => { const x = rand(tf, [64, 8, 8, 64]); const w = rand(tf, [1, 1, 64, 64]); return { inputs: [x, w], run: () => tf.conv2d(x as Tensor4D, w as Tensor4D, 1, 'valid') }; } },
   { name: 'dw7x7 64x8x8x32', flop: 2 * 64 * 8 * 8 * 32 * 49, make: (tf) => { const x = rand(tf, [64, 8, 8, 32]); const w = rand(tf, [7, 7, 32, 1]); return { inputs: [x, w], run: () => tf.depthwiseConv2d(x as Tensor4D, w as Tensor4D, 1, 'same') }; } },
+  ...depthwiseGradShapes(7, [64, 8, 8, 32]),
+  ...depthwiseGradShapes(3, [64, 16, 16, 16]),
 ];
+
+/**
+ * The depthwise gradients of SPOS's layers (`spos-sn`): filter (dW) and input (dX) gradient of a
+ * k x k depthwise conv (multiplier 1, padding k // 2) at stride 1 and 2, run through the registered
+ * kernels. FLOPs count every tap of the forward conv (2 x N x outH x outW x C x k^2), as for PyTorch.
+ */
+function depthwiseGradShapes(k: number, x: [number, number, number, number]): KernelShape[] {
+  const [n, h, w, c] = x;
+  const out: KernelShape[] = [];
+  for (const s of [1, 2]) {
+    const oh = Math.ceil(h / s);
+    const ow = Math.ceil(w / s);
+    const attrs = { strides: [s, s], pad: Math.floor(k / 2), dilations: 1 };
+    const flop = 2 * n * oh * ow * c * k * k;
+    const tag = `${k}x${k}`;
+    const shape = `s${s} ${x.join('x')}`;
+    out.push({
+      name: `dw${tag} dW ${shape}`, flop,
+      make: (tf) => {
+        const xs = rand(tf, x);
+        const dy = rand(tf, [n, oh, ow, c]);
+        return { inputs: [xs, dy], run: () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: xs, dy }, { ...attrs, filterShape: [k, k, c, 1] } as never) as Tensor };
+      },
+    });
+    out.push({
+      name: `dw${tag} dX ${shape}`, flop,
+      make: (tf) => {
+        const dy = rand(tf, [n, oh, ow, c]);
+        const filter = rand(tf, [k, k, c, 1]);
+        return { inputs: [dy, filter], run: () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter }, { ...attrs, inputShape: x } as never) as Tensor };
+      },
+    });
+  }
+  return out;
+}
 
 /** Median ms of one call of each kernel shape (the result read back each time). */
 export function timeKernels(tf: TfCore, steps: number): Map<string, number> {

@@ -114,6 +114,23 @@ def median_ms(once, steps):
     return times[len(times) // 2]
 
 
+def dw_grad_shapes(k, nhwc, r):
+    """Filter (dW) and input (dX) gradients of a k x k depthwise conv, padding k // 2, stride 1 and 2,
+    through aten's convolution_backward (what autograd runs); names as in measure.ts."""
+    n, h, w, c = nhwc
+    x, wt = r(n, c, h, w), r(c, 1, k, k)
+    out = {}
+    for s in (1, 2):
+        dy = r(n, c, -(-h // s), -(-w // s))
+        shape = 's%d %s' % (s, 'x'.join(map(str, nhwc)))
+        for name, mask in (('dW', [False, True, False]), ('dX', [True, False, False])):
+            def run(s=s, dy=dy, mask=mask):
+                grads = torch.ops.aten.convolution_backward(dy, x, wt, None, [s, s], [k // 2, k // 2], [1, 1], False, [0, 0], c, mask)
+                return grads[1] if mask[1] else grads[0]
+            out['dw%dx%d %s %s' % (k, k, name, shape)] = run
+    return out
+
+
 def kernels(steps):
     torch.manual_seed(7)
     r = lambda *s: torch.rand(*s) * 2 - 1
@@ -127,6 +144,8 @@ def kernels(steps):
         'conv1x1 64x8x8x64->64': lambda: F.conv2d(x1, w1),
         'dw7x7 64x8x8x32': lambda: F.conv2d(xd, wd, padding=3, groups=32),
     }
+    shapes.update(dw_grad_shapes(7, (64, 8, 8, 32), r))
+    shapes.update(dw_grad_shapes(3, (64, 16, 16, 16), r))
     with torch.no_grad():
         ms = {name: median_ms(lambda f=f: f().sum().item(), steps) for name, f in shapes.items()}
     print(json.dumps({'ms': ms, 'torch': torch.__version__, 'threads': torch.get_num_threads()}))

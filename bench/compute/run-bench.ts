@@ -87,7 +87,7 @@ function printKernels(tf: TfCore, py: string | undefined, steps: number): void {
     const w = wasm.get(k.name) as number;
     const t = torch.get(k.name) ?? NaN;
     const g = (ms: number): number => k.flop / ms / 1e6;
-    console.log(`  ${k.name.padEnd(26)} wasm ${f2(w).padStart(7)} ms ${f1(g(w)).padStart(6)} GFLOP/s | torch ${f2(t).padStart(7)} ms ${f1(g(t)).padStart(6)} GFLOP/s | wasm/torch ${f2(t / w)}x`);
+    console.log(`  ${k.name.padEnd(28)} wasm ${f2(w).padStart(7)} ms ${f1(g(w)).padStart(6)} GFLOP/s | torch ${f2(t).padStart(7)} ms ${f1(g(t)).padStart(6)} GFLOP/s | wasm/torch ${f2(t / w)}x`);
   }
 }
 

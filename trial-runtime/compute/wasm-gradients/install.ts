@@ -14,14 +14,15 @@ import type {
   UnsortedSegmentSumAttrs,
 } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../tf-core';
+import { depthwiseFilterGradSimd, depthwiseForwardSimd, depthwiseInputGradSimd } from '../wasm-simd/depthwise-simd';
+import { SimdModuleLoader } from '../wasm-simd/simd-module';
 import { BATCH_NORM_KERNEL_CONFIGS } from './batch-norm-kernels';
-import { convGeometry } from './conv-geometry';
+import { convGeometry, type ConvGeometry, type ConvPad } from './conv-geometry';
 import { conv1x1BackpropFilter, conv1x1BackpropInput, isPointwise } from './conv1x1-backprop';
 import { conv2dBackpropFilterFast } from './conv2d-backprop-filter';
 import { conv2dBackpropInputFast } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterFast } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputFast } from './depthwise-backprop-input';
-import { depthwiseFilterGradDirect, depthwiseInputGradDirect, isDirectDepthwise } from './depthwise-direct';
 import { depthwiseTiled, runNative } from './depthwise-tiled';
 import { maxPoolGradFixed } from './max-pool-grad';
 import { unsortedSegmentSumFast } from './unsorted-segment-sum';
@@ -49,8 +50,11 @@ interface KernelArgs {
   optional(name: string): Tensor | undefined;
 }
 
-/** `native` is the kernel wasm had before (undefined when it had none). */
-type Compute = (tf: TfCore, args: KernelArgs, attrs: NamedAttrMap, native: KernelConfig | undefined) => Tensor;
+/**
+ * `native` is the kernel wasm had before (undefined when it had none); `simd` instantiates the
+ * SIMD module on the active wasm backend's heap (one loader per install).
+ */
+type Compute = (tf: TfCore, args: KernelArgs, attrs: NamedAttrMap, native: KernelConfig | undefined, simd: SimdModuleLoader) => Tensor;
 
 function kernelArgs(tf: TfCore, inputs: NamedTensorInfoMap, kernel: string): KernelArgs {
   const tensor = (name: string): Tensor => {
@@ -69,6 +73,29 @@ function kernelArgs(tf: TfCore, inputs: NamedTensorInfoMap, kernel: string): Ker
   return { tensor, tensor4d, optional };
 }
 
+/** Attributes of DepthwiseConv2dNative / FusedDepthwiseConv2D that the SIMD forward reads. */
+interface DepthwiseForwardAttrs {
+  strides: [number, number] | number;
+  pad: ConvPad;
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dataFormat?: 'NHWC' | 'NCHW';
+  activation?: string;
+}
+
+/**
+ * The geometry of a forward depthwise conv the SIMD kernel computes (NHWC, dilation 1, activation
+ * none/linear/relu), else undefined (the caller runs the tiled or wasm's own kernel).
+ */
+function simdForwardGeometry(tf: TfCore, x: Tensor4D, filter: Tensor4D, attrs: NamedAttrMap): ConvGeometry | undefined {
+  const a = attrs as unknown as DepthwiseForwardAttrs;
+  const d = a.dilations ?? 1;
+  const dilated = typeof d === 'number' ? d !== 1 : d[0] !== 1 || d[1] !== 1;
+  const activationOk = a.activation === undefined || a.activation === 'linear' || a.activation === 'relu';
+  if (dilated || (a.dataFormat ?? 'NHWC') !== 'NHWC' || !activationOk) return undefined;
+  return convGeometry(tf, x.shape, filter.shape, a.strides, a.pad, a.dimRoundingMode, true);
+}
+
 const COMPUTE: Record<string, Compute> = {
   Conv2DBackpropInput: (tf, args, attrs) => {
     const a = attrs as unknown as Conv2DBackpropInputAttrs;
@@ -84,42 +111,44 @@ const COMPUTE: Record<string, Compute> = {
     const dy = args.tensor4d('dy');
     return isPointwise(g) ? conv1x1BackpropFilter(tf, x, dy) : conv2dBackpropFilterFast(tf, x, dy, g);
   },
-  DepthwiseConv2dNativeBackpropInput: (tf, args, attrs) => {
+  DepthwiseConv2dNativeBackpropInput: (tf, args, attrs, _native, simd) => {
     const a = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
     const filter = args.tensor4d('filter');
     const g = convGeometry(tf, a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
     const dy = args.tensor4d('dy');
-    if (!isDirectDepthwise(g, filter.shape[3])) return depthwiseBackpropInputFast(tf, dy, filter, g);
-    const values = depthwiseInputGradDirect(filter.dataSync() as Float32Array, dy.dataSync() as Float32Array, g);
-    return tf.tensor4d(values, [g.batch, g.inHeight, g.inWidth, g.inChannels]);
+    return depthwiseInputGradSimd(tf, simd, dy, filter, g) ?? depthwiseBackpropInputFast(tf, dy, filter, g);
   },
-  DepthwiseConv2dNativeBackpropFilter: (tf, args, attrs) => {
+  DepthwiseConv2dNativeBackpropFilter: (tf, args, attrs, _native, simd) => {
     const a = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
     const x = args.tensor4d('x');
     const g = convGeometry(tf, x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode, true, a.dilations);
     const dy = args.tensor4d('dy');
-    if (!isDirectDepthwise(g, a.filterShape[3])) return depthwiseBackpropFilterFast(tf, x, dy, g, a.filterShape[3]);
-    const values = depthwiseFilterGradDirect(x.dataSync() as Float32Array, dy.dataSync() as Float32Array, g);
-    return tf.tensor4d(values, a.filterShape);
+    const m = a.filterShape[3];
+    return depthwiseFilterGradSimd(tf, simd, x, dy, g, m) ?? depthwiseBackpropFilterFast(tf, x, dy, g, m);
   },
   UnsortedSegmentSum: (tf, args, attrs) => {
     const a = attrs as unknown as UnsortedSegmentSumAttrs;
     return unsortedSegmentSumFast(tf, args.tensor('x'), args.tensor('segmentIds'), a.numSegments);
   },
-  DepthwiseConv2dNative: (tf, args, attrs, native) => {
+  DepthwiseConv2dNative: (tf, args, attrs, native, simd) => {
     if (native === undefined) throw new Error('nasctl DepthwiseConv2dNative kernel: wasm has no DepthwiseConv2dNative to wrap');
     const x = args.tensor4d('x');
     const filter = args.tensor4d('filter');
-    return depthwiseTiled(tf, x, filter, attrs) ?? runNative(tf, native, { x, filter }, attrs);
+    const g = simdForwardGeometry(tf, x, filter, attrs);
+    const fast = g === undefined ? undefined : depthwiseForwardSimd(tf, simd, x, filter, g, undefined, false);
+    return fast ?? depthwiseTiled(tf, x, filter, attrs) ?? runNative(tf, native, { x, filter }, attrs);
   },
-  FusedDepthwiseConv2D: (tf, args, attrs, native) => {
+  FusedDepthwiseConv2D: (tf, args, attrs, native, simd) => {
     if (native === undefined) throw new Error('nasctl FusedDepthwiseConv2D kernel: wasm has no FusedDepthwiseConv2D to wrap');
     const x = args.tensor4d('x');
     const filter = args.tensor4d('filter');
-    const bias = args.optional('bias');
+    const bias = args.optional('bias') as Tensor1D | undefined;
     const prelu = args.optional('preluActivationWeights');
-    const tiled = prelu === undefined ? depthwiseTiled(tf, x, filter, attrs, bias as Tensor1D | undefined) : undefined;
-    return tiled ?? runNative(tf, native, { x, filter, bias, preluActivationWeights: prelu }, attrs);
+    if (prelu !== undefined) return runNative(tf, native, { x, filter, bias, preluActivationWeights: prelu }, attrs);
+    const g = simdForwardGeometry(tf, x, filter, attrs);
+    const relu = (attrs as unknown as DepthwiseForwardAttrs).activation === 'relu';
+    const fast = g === undefined ? undefined : depthwiseForwardSimd(tf, simd, x, filter, g, bias, relu);
+    return fast ?? depthwiseTiled(tf, x, filter, attrs, bias) ?? runNative(tf, native, { x, filter, bias }, attrs);
   },
   MaxPoolGrad: (tf, args, attrs, native) => {
     if (native === undefined) throw new Error('nasctl MaxPoolGrad kernel: wasm has no MaxPoolGrad to wrap');
@@ -136,9 +165,10 @@ type MakeKernel = (native: KernelConfig | undefined) => KernelConfig['kernelFunc
  * in-heap batch-norm kernels (a fresh bound copy, so marking it leaves the shared config alone).
  */
 function kernelMakers(tf: TfCore): Array<[string, MakeKernel]> {
+  const simd = new SimdModuleLoader();
   const composites = Object.entries(COMPUTE).map(([name, compute]): [string, MakeKernel] => [
     name,
-    (native) => ({ inputs, attrs }) => compute(tf, kernelArgs(tf, inputs, name), attrs ?? {}, native),
+    (native) => ({ inputs, attrs }) => compute(tf, kernelArgs(tf, inputs, name), attrs ?? {}, native, simd),
   ]);
   const batchNorm = BATCH_NORM_KERNEL_CONFIGS.map((c): [string, MakeKernel] => [c.kernelName, () => c.kernelFunc.bind(null)]);
   return [...composites, ...batchNorm];
@@ -153,12 +183,14 @@ function isOurs(config: KernelConfig | undefined): boolean {
  * before training. Registers for backend 'wasm' the gradient kernels it lacks
  * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput/Filter, and UnsortedSegmentSum for
  * the gradient of gather) and replaces its naive Conv2DBackpropInput and its MaxPoolGrad (wrong
- * for windows whose values are all negative). It also wraps DepthwiseConv2dNative and
- * FusedDepthwiseConv2D so filters above 25 taps (7x7) run as 5x5 tiles (depthwise-tiled.ts), others
- * unchanged on wasm's kernel. The convolution gradients run on wasm's fast
+ * for windows whose values are all negative). The convolution gradients run on wasm's fast
  * forward convolutions, except pointwise (1x1, stride 1) conv gradients, which run as plain
- * matMuls (conv1x1-backprop.ts), and stride-2 depthwise gradients (multiplier 1), which run as
- * direct loops (depthwise-direct.ts). It adds NasctlBatchNormTrain and NasctlBatchNormTrainGrad,
+ * matMuls (conv1x1-backprop.ts), and depthwise gradients with multiplier 1, which run as
+ * hand-written WebAssembly SIMD kernels on the backend's heap (../wasm-simd/; when that module or
+ * the backend's memory is unavailable they fall back to the composites). It wraps
+ * DepthwiseConv2dNative and FusedDepthwiseConv2D (bias, ReLU) so multiplier-1 NHWC convs run the
+ * SIMD forward kernel; without it, filters above 25 taps run as 5x5 tiles (depthwise-tiled.ts) and
+ * the rest on wasm's own kernel. It adds NasctlBatchNormTrain and NasctlBatchNormTrainGrad,
  * training-mode batch norm computed in place on the wasm heap (batch-norm-kernels.ts; used by
  * nn/batch-norm-train.ts). Idempotent: a second call changes nothing. Kernels run tfjs ops inside
  * the engine (a composite kernel returning a Tensor, which tfjs-core supports). Throws nothing for

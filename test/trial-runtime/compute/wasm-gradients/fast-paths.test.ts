@@ -4,18 +4,9 @@ import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../../../../trial-runtime/compute/tf-core';
 import { convGeometry } from '../../../../trial-runtime/compute/wasm-gradients/conv-geometry';
 import { isPointwise } from '../../../../trial-runtime/compute/wasm-gradients/conv1x1-backprop';
-import { depthwiseFilterGradDirect, depthwiseInputGradDirect, isDirectDepthwise } from '../../../../trial-runtime/compute/wasm-gradients/depthwise-direct';
 import { loadBothBackends, randomValues, relativeError, runOn } from '../backends';
 
 type Shape4 = [number, number, number, number];
-
-/** SPOS-like stride-2 depthwise layers (padding k // 2), smaller batch. */
-const DEPTHWISE: Array<{ x: Shape4; k: number }> = [
-  { x: [4, 16, 16, 16], k: 3 },
-  { x: [4, 8, 8, 32], k: 7 },
-  { x: [4, 4, 4, 64], k: 7 },
-  { x: [3, 7, 5, 8], k: 5 },
-];
 
 const TOLERANCE = 1e-4;
 
@@ -25,26 +16,6 @@ describe('wasm gradient fast paths', () => {
     tf = await loadBothBackends();
   });
 
-  for (const [i, c] of DEPTHWISE.entries()) {
-    it(`direct depthwise gradients equal the cpu backend's: x${JSON.stringify(c.x)} k${c.k} s2`, async () => {
-      const pad = Math.floor(c.k / 2);
-      const filterShape: Shape4 = [c.k, c.k, c.x[3], 1];
-      const g = convGeometry(tf, c.x, filterShape, 2, pad, undefined, true);
-      const xv = randomValues(c.x, 10 + i);
-      const wv = randomValues(filterShape, 20 + i);
-      const dyv = randomValues([c.x[0], g.outHeight, g.outWidth, c.x[3]], 30 + i);
-      const [dx, dw] = await runOn(tf, 'cpu', () => {
-        const x = tf.tensor4d(xv, c.x);
-        const w = tf.tensor4d(wv, filterShape);
-        const dy = tf.tensor4d(dyv, [c.x[0], g.outHeight, g.outWidth, c.x[3]]);
-        const f = (a: Tensor, b: Tensor): Tensor => tf.sum(tf.mul(tf.depthwiseConv2d(a as Tensor4D, b as Tensor4D, 2, pad), dy));
-        return tf.grads(f)([x, w]);
-      });
-      assert.ok(relativeError(depthwiseInputGradDirect(wv, dyv, g), dx as Float32Array) < TOLERANCE, 'input gradient');
-      assert.ok(relativeError(depthwiseFilterGradDirect(xv, dyv, g), dw as Float32Array) < TOLERANCE, 'filter gradient');
-    });
-  }
-
   it('isPointwise accepts only 1x1, stride 1, unpadded convolutions', () => {
     const at = (filter: Shape4, strides: number, pad: 'same' | 'valid' | number): boolean =>
       isPointwise(convGeometry(tf, [2, 6, 6, 4], filter, strides, pad, undefined, false));
@@ -53,15 +24,6 @@ describe('wasm gradient fast paths', () => {
     assert.equal(at([1, 1, 4, 8], 2, 'valid'), false);
     assert.equal(at([1, 1, 4, 8], 1, 1), false);
     assert.equal(at([3, 3, 4, 8], 1, 'same'), false);
-  });
-
-  it('isDirectDepthwise accepts only multiplier 1 with a stride above 1', () => {
-    const at = (strides: [number, number], multiplier: number): boolean =>
-      isDirectDepthwise(convGeometry(tf, [2, 8, 8, 4], [3, 3, 4, multiplier], strides, 1, undefined, true), multiplier);
-    assert.equal(at([2, 2], 1), true);
-    assert.equal(at([1, 2], 1), true);
-    assert.equal(at([1, 1], 1), false);
-    assert.equal(at([2, 2], 2), false);
   });
 
   it('a training step through pointwise and stride-2 depthwise convs matches cpu and leaks no tensor on wasm', async () => {

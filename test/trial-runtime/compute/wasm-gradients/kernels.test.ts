@@ -40,7 +40,7 @@ const DEPTHWISE_CASES: ConvCase[] = [
   { x: [2, 7, 7, 3], filter: [3, 3, 3, 1], strides: [2, 2], pad: 'valid' },
   { x: [1, 8, 8, 3], filter: [3, 3, 3, 2], strides: [1, 1], pad: 'same' },
   { x: [1, 9, 9, 2], filter: [3, 3, 2, 3], strides: [2, 2], pad: [[0, 0], [1, 0], [0, 1], [0, 0]] },
-  // Stride 2, multiplier 1: the direct loops of depthwise-direct.ts (SPOS's padding k // 2).
+  // Stride 2, multiplier 1 (SPOS's padding k // 2): the SIMD kernels of wasm-simd/.
   { x: [2, 8, 8, 6], filter: [7, 7, 6, 1], strides: [2, 2], pad: 3 },
   { x: [2, 4, 4, 5], filter: [7, 7, 5, 1], strides: [2, 2], pad: 3 },
   { x: [1, 10, 9, 3], filter: [3, 3, 3, 1], strides: [2, 2], pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
