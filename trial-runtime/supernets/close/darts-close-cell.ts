@@ -8,7 +8,7 @@ import type { EdgeGate } from './nb201-close-cell';
 import { inheritWeights } from './inherit-weights';
 
 /** A parametric DARTS op of a GLOW block (SepConv, DilConv, FactorizedReduce). */
-type GlowOp = Module & { apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D };
+type GlowOp = Module & { apply(x: tf.Tensor4D, training: boolean, fuse?: boolean): tf.Tensor4D };
 
 /**
  * One GLOW block of a DARTS cell: one instance of each parametric DARTS primitive (C -> C) at one
@@ -93,15 +93,18 @@ export class DartsCloseCell extends Module {
     if (this.reduceBlocks.length > 0) inheritWeights(this.reduceBlocks[child] as Module, this.reduceBlocks[parent] as Module, mode);
   }
 
-  /** Output state (NHWC, 4c channels) with `gate` over the 8 edges of `edges`. Call inside tf.tidy. */
-  apply(s0: tf.Tensor4D, s1: tf.Tensor4D, edges: readonly DartsEdge[], gate: EdgeGate, training: boolean): tf.Tensor4D {
+  /**
+   * Output state (NHWC, 4c channels) with `gate` over the 8 edges of `edges`. `fuse` (eval mode
+   * only) runs every conv + BN folded. Call inside tf.tidy.
+   */
+  apply(s0: tf.Tensor4D, s1: tf.Tensor4D, edges: readonly DartsEdge[], gate: EdgeGate, training: boolean, fuse = false): tf.Tensor4D {
     return dartsCellForward(this, s0, s1, edges, training, (idx, e, x) => {
       const set = this.setFor(e.input);
-      const run = (b: number): tf.Tensor4D => ((set[b] as DartsGlowBlock).moduleOf(e.op) as GlowOp).apply(x, training);
+      const run = (b: number): tf.Tensor4D => ((set[b] as DartsGlowBlock).moduleOf(e.op) as GlowOp).apply(x, training, fuse);
       if (gate.kind === 'hard') return run(gate.blocks[idx] as number);
       let y = tf.mul(run(0), tf.reshape(tf.slice(gate.weights, [idx, 0], [1, 1]), [])) as tf.Tensor4D;
       for (let b = 1; b < gate.level; b++) y = tf.add(y, tf.mul(run(b), tf.reshape(tf.slice(gate.weights, [idx, b], [1, 1]), []))) as tf.Tensor4D;
       return y;
-    });
+    }, fuse);
   }
 }

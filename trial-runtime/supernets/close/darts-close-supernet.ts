@@ -112,10 +112,10 @@ export class DartsCloseSupernet extends DartsNetwork<DartsCloseCell> implements 
   }
 
   /** Draws this forward's edge gates (consumes the armed rng in training); each cell uses its type's. */
-  protected cellPass(g: DartsGenotype, training: boolean): (cell: DartsCloseCell, s0: tf.Tensor4D, s1: tf.Tensor4D, type: DartsCellType) => tf.Tensor4D {
+  protected cellPass(g: DartsGenotype, training: boolean, fuse: boolean): (cell: DartsCloseCell, s0: tf.Tensor4D, s1: tf.Tensor4D, type: DartsCellType) => tf.Tensor4D {
     const [normal, reduce] = this.gate.forwardGates(gateGraphs(g), this.levelVar.get(), training) as [EdgeGate, EdgeGate];
     const gates: Record<DartsCellType, EdgeGate> = { normal, reduce };
-    return (cell, s0, s1, type) => cell.apply(s0, s1, g[type], gates[type], training);
+    return (cell, s0, s1, type) => cell.apply(s0, s1, g[type], gates[type], training, fuse);
   }
 
   /**

@@ -58,12 +58,15 @@ export class Nb201CloseCell extends Module {
     inheritWeights(this.blocks[child] as Module, this.blocks[parent] as Module, mode);
   }
 
-  /** Node 3 of the cell (zeros when disconnected; see {@link nb201CellOutput}). Call inside tf.tidy. */
-  apply(x: tf.Tensor4D, ops: readonly number[], gate: EdgeGate, training: boolean): tf.Tensor4D {
+  /**
+   * Node 3 of the cell (zeros when disconnected; see {@link nb201CellOutput}). `fuse` (eval mode
+   * only) runs the conv edges folded. Call inside tf.tidy.
+   */
+  apply(x: tf.Tensor4D, ops: readonly number[], gate: EdgeGate, training: boolean, fuse = false): tf.Tensor4D {
     return nb201CellOutput(x, ops, this.pool, (e, op, src) => {
       const conv = (b: number): tf.Tensor4D => {
         const blk = this.blocks[b] as Nb201GlowBlock;
-        return (op === 2 ? blk.conv1 : blk.conv3).apply(src, training);
+        return (op === 2 ? blk.conv1 : blk.conv3).apply(src, training, fuse);
       };
       if (gate.kind === 'hard') return conv(gate.blocks[e] as number);
       let y = tf.mul(conv(0), tf.reshape(tf.slice(gate.weights, [e, 0], [1, 1]), [])) as tf.Tensor4D;

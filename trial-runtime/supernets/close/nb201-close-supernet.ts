@@ -90,9 +90,9 @@ export class Nb201CloseSupernet extends Nb201Network<Nb201CloseCell> implements 
   }
 
   /** Draws this forward's edge gate (consumes the armed rng in training); every cell uses it. */
-  protected cellPass(ops: readonly number[], training: boolean): (cell: Nb201CloseCell, x: tf.Tensor4D) => tf.Tensor4D {
+  protected cellPass(ops: readonly number[], training: boolean, fuse: boolean): (cell: Nb201CloseCell, x: tf.Tensor4D) => tf.Tensor4D {
     const gate = this.gate.forwardGates([nb201GateGraph(ops)], this.levelVar.get(), training)[0] as EdgeGate;
-    return (cell, x) => cell.apply(x, ops, gate, training);
+    return (cell, x) => cell.apply(x, ops, gate, training, fuse);
   }
 
   /**

@@ -3,6 +3,7 @@ import { Module, childPath } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
 import { convOutputSize } from '../../nn/conv-cost';
+import { ConvBnPair } from '../../nn/conv-bn-pair';
 import type { ArchCost } from '../supernet';
 
 /**
@@ -121,6 +122,8 @@ export class InvertedResidual extends Module {
   private readonly se: CreamSqueezeExcite;
   private readonly pwl: Conv2d;
   private readonly bn3: BatchNorm;
+  /** The three conv + BN (+ Swish) pairs with their eval fast path ({@link ConvBnPair}). */
+  private readonly pairs: { pw: ConvBnPair; dw: ConvBnPair; pwl: ConvBnPair };
 
   constructor(path: string, readonly config: InvertedResidualConfig, seeds: () => number) {
     super(path);
@@ -134,14 +137,19 @@ export class InvertedResidual extends Module {
     this.se = this.register(new CreamSqueezeExcite(childPath(path, 'se'), this.mid, seeds));
     this.pwl = this.register(conv(childPath(path, 'conv_pwl'), this.mid, o, 1, 1, false, false, seeds()));
     this.bn3 = this.register(new BatchNorm(childPath(path, 'bn3'), { channels: o }));
+    this.pairs = { pw: new ConvBnPair(this.pw, this.bn1, swish), dw: new ConvBnPair(this.dw, this.bn2, swish), pwl: new ConvBnPair(this.pwl, this.bn3) };
   }
 
-  /** Call inside tf.tidy. */
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    let y = swish(this.bn1.apply(this.pw.apply(x), training));
-    y = swish(this.bn2.apply(this.dw.apply(y), training));
-    y = this.bn3.apply(this.pwl.apply(this.se.apply(y)), training);
+  /** `fuse` (eval mode only) folds each BN into its conv (Swish after). Call inside tf.tidy. */
+  apply(x: tf.Tensor4D, training: boolean, fuse = false): tf.Tensor4D {
+    let y = this.pairs.pw.apply(x, training, fuse);
+    y = this.pairs.dw.apply(y, training, fuse);
+    y = this.pairs.pwl.apply(this.se.apply(y), training, fuse);
     return this.residual ? tf.add(y, x) : y;
+  }
+
+  protected override releaseCaches(): void {
+    for (const p of Object.values(this.pairs)) p.release();
   }
 
   /** FlopsEst cost at input `h×w` (Swish and the residual add are not counted by ptflops). */
@@ -171,6 +179,8 @@ export class DepthwiseSeparable extends Module {
   private readonly se: CreamSqueezeExcite;
   private readonly pw: Conv2d;
   private readonly bn2: BatchNorm;
+  /** The two conv + BN (+ Swish) pairs with their eval fast path ({@link ConvBnPair}). */
+  private readonly pairs: { dw: ConvBnPair; pw: ConvBnPair };
 
   constructor(path: string, readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly stride: number, seeds: () => number) {
     super(path);
@@ -180,12 +190,18 @@ export class DepthwiseSeparable extends Module {
     this.se = this.register(new CreamSqueezeExcite(childPath(path, 'se'), inChannels, seeds));
     this.pw = this.register(conv(childPath(path, 'conv_pw'), inChannels, outChannels, 1, 1, false, false, seeds()));
     this.bn2 = this.register(new BatchNorm(childPath(path, 'bn2'), { channels: outChannels }));
+    this.pairs = { dw: new ConvBnPair(this.dw, this.bn1, swish), pw: new ConvBnPair(this.pw, this.bn2) };
   }
 
-  /** Call inside tf.tidy. */
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const y = this.bn2.apply(this.pw.apply(this.se.apply(swish(this.bn1.apply(this.dw.apply(x), training)))), training);
+  /** `fuse` (eval mode only) folds each BN into its conv (Swish after). Call inside tf.tidy. */
+  apply(x: tf.Tensor4D, training: boolean, fuse = false): tf.Tensor4D {
+    const y = this.pairs.pw.apply(this.se.apply(this.pairs.dw.apply(x, training, fuse)), training, fuse);
     return this.residual ? tf.add(y, x) : y;
+  }
+
+  protected override releaseCaches(): void {
+    this.pairs.dw.release();
+    this.pairs.pw.release();
   }
 
   /** FlopsEst cost at input `h×w`. */
@@ -205,16 +221,22 @@ export class DepthwiseSeparable extends Module {
 export class ConvBnAct extends Module {
   private readonly conv: Conv2d;
   private readonly bn: BatchNorm;
+  private readonly pair: ConvBnPair;
 
   constructor(path: string, inChannels: number, readonly outChannels: number, kernelSize: number, seeds: () => number) {
     super(path);
     this.conv = this.register(conv(childPath(path, 'conv'), inChannels, outChannels, kernelSize, 1, false, false, seeds()));
     this.bn = this.register(new BatchNorm(childPath(path, 'bn1'), { channels: outChannels }));
+    this.pair = new ConvBnPair(this.conv, this.bn, swish);
   }
 
-  /** Call inside tf.tidy. */
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    return swish(this.bn.apply(this.conv.apply(x), training));
+  /** `fuse` (eval mode only) folds the BN into the conv (Swish after). Call inside tf.tidy. */
+  apply(x: tf.Tensor4D, training: boolean, fuse = false): tf.Tensor4D {
+    return this.pair.apply(x, training, fuse);
+  }
+
+  protected override releaseCaches(): void {
+    this.pair.release();
   }
 
   /** FlopsEst cost at input `h×w` (stride 1, same padding). */

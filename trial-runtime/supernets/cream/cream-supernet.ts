@@ -4,10 +4,11 @@ import type { CostModel, SearchSpace } from '../../../tuners/search-space';
 import { Module, childPath } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
+import { ConvBnPair } from '../../nn/conv-bn-pair';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { convOutputSize } from '../../nn/conv-cost';
-import type { ArchCost, ArchInput } from '../supernet';
+import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
 import { SupernetBase } from '../supernet-base';
 import { ConvBnAct, DepthwiseSeparable, InvertedResidual, flopsEstConv, swish } from './cream-blocks';
 import { CREAM_OPS, CREAM_STAGE_STRIDES, resolveCreamOptions, type CreamOptions, type CreamResolved } from './cream-layout';
@@ -32,7 +33,7 @@ export function creamKey(s: number, l: number): string {
  */
 export class CreamSupernet extends SupernetBase {
   readonly resolved: CreamResolved;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm };
+  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
   private readonly stage0: DepthwiseSeparable;
   /** layers[i][c] = op c of choice layer i (stage-major order). */
   private readonly layers: InvertedResidual[][] = [];
@@ -53,10 +54,9 @@ export class CreamSupernet extends SupernetBase {
     this.resolved = r;
     const seeds = this.seeds;
     const he = (k: number, out: number): { kind: 'normal'; std: number; seed: number } => ({ kind: 'normal', std: Math.sqrt(2 / (k * k * out)), seed: seeds() });
-    this.stem = {
-      conv: this.add(new Conv2d('conv_stem', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: r.stemStride, init: he(3, r.stemChannels) })),
-      bn: this.add(new BatchNorm('bn1', { channels: r.stemChannels })),
-    };
+    const stemConv = this.add(new Conv2d('conv_stem', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: r.stemStride, init: he(3, r.stemChannels) }));
+    const stemBn = this.add(new BatchNorm('bn1', { channels: r.stemChannels }));
+    this.stem = { conv: stemConv, bn: stemBn, pair: new ConvBnPair(stemConv, stemBn, swish) };
     this.stage0 = this.add(new DepthwiseSeparable('blocks.0.0', r.stemChannels, r.stage0Channels, 3, 1, seeds));
     let prev = r.stage0Channels;
     r.stageChannels.forEach((out, s) => {
@@ -177,13 +177,15 @@ export class CreamSupernet extends SupernetBase {
     return total;
   }
 
-  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean): tf.Tensor2D {
-    let y = swish(this.stem.bn.apply(this.stem.conv.apply(x), t));
-    y = this.stage0.apply(y, t);
+  /** `options.fuse` (eval mode only) folds every conv + BN pair (stem, blocks; Swish after the fold). */
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options?: ForwardOptions): tf.Tensor2D {
+    const fuse = !t && options?.fuse === true;
+    let y = this.stem.pair.apply(x, t, fuse);
+    y = this.stage0.apply(y, t, fuse);
     idx.forEach((c, i) => {
-      y = this.block(i, c).apply(y, t);
+      y = this.block(i, c).apply(y, t, fuse);
     });
-    y = this.stage6.apply(y, t);
+    y = this.stage6.apply(y, t, fuse);
     const pooled = tf.mean(y, [1, 2], true) as tf.Tensor4D;
     const feats = globalAvgPool(swish(this.head.apply(pooled)));
     return this.classifier.apply(feats);
@@ -200,5 +202,11 @@ export class CreamSupernet extends SupernetBase {
   /** Op `c` of choice layer `i`. */
   private block(i: number, c: number): InvertedResidual {
     return (this.layers[i] as InvertedResidual[])[c] as InvertedResidual;
+  }
+
+  /** Frees the stem's folded kernel with the weights. */
+  override dispose(): void {
+    this.stem.pair.release();
+    super.dispose();
   }
 }

@@ -53,7 +53,8 @@ export type DartsParametricEdge = (idx: number, e: DartsEdge, x: tf.Tensor4D) =>
  * The forward every DARTS cell shares (`darts`, `darts-close`): the used inputs' preprocessing
  * (zeros for an unused input), node k (state k + 2) = edge 2k + edge 2k+1, output = concat of
  * states 2..5. Weightless ops (none, pools, stride-1 skip) run here; `parametric` runs the others.
- * Edges from a reduction cell's inputs have stride 2. Call inside tf.tidy.
+ * Edges from a reduction cell's inputs have stride 2. `fuse` (eval mode only) runs the
+ * preprocessing's conv + BN folded (`parametric` gets its own). Call inside tf.tidy.
  */
 export function dartsCellForward(
   cell: { shape: DartsCellShape; pre0: DartsReluConvBn | FactorizedReduce; pre1: DartsReluConvBn; pools: DartsPools },
@@ -62,12 +63,13 @@ export function dartsCellForward(
   edges: readonly DartsEdge[],
   training: boolean,
   parametric: DartsParametricEdge,
+  fuse = false,
 ): tf.Tensor4D {
   const { shape, pools } = cell;
   const used = usedStates(edges);
   const [n, h, w] = s1.shape;
   const outShape: [number, number, number, number] = [n, shape.reduction ? Math.ceil(h / 2) : h, shape.reduction ? Math.ceil(w / 2) : w, shape.c];
-  const states: tf.Tensor4D[] = [used[0] ? cell.pre0.apply(s0, training) : tf.zeros([n, h, w, shape.c]), used[1] ? cell.pre1.apply(s1, training) : tf.zeros([n, h, w, shape.c])];
+  const states: tf.Tensor4D[] = [used[0] ? cell.pre0.apply(s0, training, fuse) : tf.zeros([n, h, w, shape.c]), used[1] ? cell.pre1.apply(s1, training, fuse) : tf.zeros([n, h, w, shape.c])];
   const edgeOutput = (idx: number): tf.Tensor4D => {
     const e = edges[idx] as DartsEdge;
     const x = states[e.input] as tf.Tensor4D;
@@ -152,8 +154,9 @@ export class DartsCell extends Module {
     return out;
   }
 
-  /** Output state (NHWC, 4c channels). Call inside tf.tidy. */
-  apply(s0: tf.Tensor4D, s1: tf.Tensor4D, edges: readonly DartsEdge[], training: boolean): tf.Tensor4D {
-    return dartsCellForward(this, s0, s1, edges, training, (idx, e, x) => (this.moduleOf(Math.floor(idx / 2), e) as SepConv | DilConv | FactorizedReduce).apply(x, training));
+  /** Output state (NHWC, 4c channels); `fuse` (eval mode only) runs every conv + BN folded. Call inside tf.tidy. */
+  apply(s0: tf.Tensor4D, s1: tf.Tensor4D, edges: readonly DartsEdge[], training: boolean, fuse = false): tf.Tensor4D {
+    const parametric: DartsParametricEdge = (idx, e, x) => (this.moduleOf(Math.floor(idx / 2), e) as SepConv | DilConv | FactorizedReduce).apply(x, training, fuse);
+    return dartsCellForward(this, s0, s1, edges, training, parametric, fuse);
   }
 }

@@ -3,10 +3,11 @@ import { ConfigError } from '../../../daemon/errors';
 import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
+import { ConvBnPair } from '../../nn/conv-bn-pair';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { parseIndexArch } from '../arch-parsing';
-import type { ArchCost, ArchInput } from '../supernet';
+import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
 import { SupernetBase } from '../supernet-base';
 import { DartsCell, type DartsCellShape } from './darts-cell';
 import { dartsCost, reductionLayers, type DartsShape } from './darts-cost';
@@ -55,7 +56,7 @@ export type DartsCellFactory<Cell extends DartsSkeletonCell> = (path: string, sh
  */
 export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends SupernetBase {
   private readonly shape: DartsShape;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm };
+  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
   protected readonly cells: Cell[] = [];
   private readonly fc: Linear;
 
@@ -65,10 +66,9 @@ export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends Super
     this.shape = shape;
     const seeds = this.seeds;
     const cStem = shape.stemMultiplier * shape.channels;
-    this.stem = {
-      conv: this.add(new Conv2d('stem.conv', { inChannels: shape.inChannels, outChannels: cStem, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * cStem)), seed: seeds() } })),
-      bn: this.add(new BatchNorm('stem.bn', { channels: cStem })),
-    };
+    const stemConv = this.add(new Conv2d('stem.conv', { inChannels: shape.inChannels, outChannels: cStem, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * cStem)), seed: seeds() } }));
+    const stemBn = this.add(new BatchNorm('stem.bn', { channels: cStem }));
+    this.stem = { conv: stemConv, bn: stemBn, pair: new ConvBnPair(stemConv, stemBn) };
     let [cPrevPrev, cPrev, c] = [cStem, cStem, shape.channels];
     let reductionPrev = false;
     const reductions = reductionLayers(shape.layers);
@@ -84,9 +84,10 @@ export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends Super
 
   /**
    * How this forward runs each cell (of genotype cell type `type`); called once per forward,
-   * before the stem (a CLOSE gate is drawn here), inside tf.tidy.
+   * before the stem (a CLOSE gate is drawn here), inside tf.tidy. `fuse`: eval mode with the
+   * folded conv+BN fast path on.
    */
-  protected abstract cellPass(g: DartsGenotype, training: boolean): (cell: Cell, s0: tf.Tensor4D, s1: tf.Tensor4D, type: DartsCellType) => tf.Tensor4D;
+  protected abstract cellPass(g: DartsGenotype, training: boolean, fuse: boolean): (cell: Cell, s0: tf.Tensor4D, s1: tf.Tensor4D, type: DartsCellType) => tf.Tensor4D;
   /** The modules with weights a cell of type `type` uses for `g`, its preprocessing included; called once per variablesForArch. */
   protected abstract cellModules(g: DartsGenotype): (cell: Cell, type: DartsCellType) => Module[];
 
@@ -115,9 +116,11 @@ export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends Super
     return undefined;
   }
 
-  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean): tf.Tensor2D {
-    const pass = this.cellPass(decodeDarts(idx), t);
-    const stem = this.stem.bn.apply(this.stem.conv.apply(x), t);
+  /** `options.fuse` (eval mode only) folds every conv + BN pair (stem, preprocessing, ops). */
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options?: ForwardOptions): tf.Tensor2D {
+    const fuse = !t && options?.fuse === true;
+    const pass = this.cellPass(decodeDarts(idx), t, fuse);
+    const stem = this.stem.pair.apply(x, t, fuse);
     let [s0, s1] = [stem, stem];
     for (const cell of this.cells) [s0, s1] = [s1, pass(cell, s0, s1, cellType(cell))];
     return this.fc.apply(globalAvgPool(s1));
@@ -145,6 +148,12 @@ export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends Super
     if (needed[0]) mods.push(this.stem.conv, this.stem.bn);
     return mods;
   }
+
+  /** Frees the stem's folded kernel with the weights. */
+  override dispose(): void {
+    this.stem.pair.release();
+    super.dispose();
+  }
 }
 
 /** The genotype cell type a cell runs. */
@@ -162,8 +171,8 @@ export class DartsSupernet extends DartsNetwork<DartsCell> {
     super('darts', resolveDartsShape(options), options, (path, shape, seeds) => new DartsCell(path, shape, seeds));
   }
 
-  protected cellPass(g: DartsGenotype, training: boolean): (cell: DartsCell, s0: tf.Tensor4D, s1: tf.Tensor4D, type: DartsCellType) => tf.Tensor4D {
-    return (cell, s0, s1, type) => cell.apply(s0, s1, g[type], training);
+  protected cellPass(g: DartsGenotype, training: boolean, fuse: boolean): (cell: DartsCell, s0: tf.Tensor4D, s1: tf.Tensor4D, type: DartsCellType) => tf.Tensor4D {
+    return (cell, s0, s1, type) => cell.apply(s0, s1, g[type], training, fuse);
   }
 
   /** A cell's used preprocessing and chosen parametric ops. */

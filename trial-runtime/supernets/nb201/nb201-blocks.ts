@@ -3,22 +3,30 @@ import { Module, childPath } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
 import { AvgPool2d } from '../../nn/pooling';
+import { ConvBnPair } from '../../nn/conv-bn-pair';
 import { NB201_EDGES, NB201_OPS, edgeKey, liveEdges } from './nb201-arch';
 
 /** NB201 `ReLUConvBN`: ReLU -> Conv k x k (pad k//2, no bias) -> BN. */
 export class ReluConvBn extends Module {
   readonly conv: Conv2d;
   readonly bn: BatchNorm;
+  /** The conv + BN, with its eval fast path (see {@link ConvBnPair}). */
+  private readonly pair: ConvBnPair;
 
   constructor(path: string, inC: number, outC: number, k: number, stride: number, affine: boolean, seed: number) {
     super(path);
     this.conv = this.register(new Conv2d(childPath(path, 'conv'), { inChannels: inC, outChannels: outC, kernelSize: k, stride, init: { kind: 'normal', std: Math.sqrt(2 / (k * k * outC)), seed } }));
     this.bn = this.register(new BatchNorm(childPath(path, 'bn'), { channels: outC, affine }));
+    this.pair = new ConvBnPair(this.conv, this.bn);
   }
 
-  /** Call inside tf.tidy. */
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    return this.bn.apply(this.conv.apply(tf.relu(x)), training);
+  /** `fuse` (eval mode only) runs conv + BN as one folded kernel. Call inside tf.tidy. */
+  apply(x: tf.Tensor4D, training: boolean, fuse = false): tf.Tensor4D {
+    return this.pair.apply(tf.relu(x), training, fuse);
+  }
+
+  protected override releaseCaches(): void {
+    this.pair.release();
   }
 }
 
@@ -39,9 +47,9 @@ export class Nb201ResBlock extends Module {
     this.shortcut = this.register(new Conv2d(childPath(path, 'downsample'), { inChannels: inC, outChannels: outC, kernelSize: 1, init: { kind: 'normal', std: Math.sqrt(2 / outC), seed: seeds() } }));
   }
 
-  /** Call inside tf.tidy. */
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    return tf.add(this.shortcut.apply(this.pool.apply(x)), this.b.apply(this.a.apply(x, training), training));
+  /** `fuse` (eval mode only) folds each ReLUConvBN's BN into its conv. Call inside tf.tidy. */
+  apply(x: tf.Tensor4D, training: boolean, fuse = false): tf.Tensor4D {
+    return tf.add(this.shortcut.apply(this.pool.apply(x)), this.b.apply(this.a.apply(x, training, fuse), training, fuse));
   }
 }
 
@@ -79,11 +87,14 @@ export class Nb201Cell extends Module {
     return out;
   }
 
-  /** Node 3 of the cell (zeros when disconnected; see {@link nb201CellOutput}). Call inside tf.tidy. */
-  apply(x: tf.Tensor4D, ops: readonly number[], training: boolean): tf.Tensor4D {
+  /**
+   * Node 3 of the cell (zeros when disconnected; see {@link nb201CellOutput}). `fuse` (eval mode
+   * only) runs the conv edges folded. Call inside tf.tidy.
+   */
+  apply(x: tf.Tensor4D, ops: readonly number[], training: boolean, fuse = false): tf.Tensor4D {
     return nb201CellOutput(x, ops, this.pool, (e, op, src) => {
       const c = this.convs[e] as { conv1: ReluConvBn; conv3: ReluConvBn };
-      return (op === 2 ? c.conv1 : c.conv3).apply(src, training);
+      return (op === 2 ? c.conv1 : c.conv3).apply(src, training, fuse);
     });
   }
 }

@@ -4,6 +4,7 @@ import type { CostModel, SearchSpace } from '../../../tuners/search-space';
 import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
+import { ConvBnPair } from '../../nn/conv-bn-pair';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { dropout } from '../../nn/activations';
@@ -43,7 +44,7 @@ export type Nb201CellFactory<Cell extends Module> = (path: string, channels: num
  */
 export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
   private readonly dropoutRate: number;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm };
+  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
   /** Cells and reduction blocks in network order. */
   protected readonly body: Array<Cell | Nb201ResBlock> = [];
   private readonly head: { bn: BatchNorm; fc: Linear };
@@ -64,10 +65,9 @@ export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
     super({ name, inputShape: [inputSize, inputSize, inChannels], numClasses, space, seed: options.seed, scope: options.scope });
     this.dropoutRate = options.dropout ?? 0.1;
     const seeds = this.seeds;
-    this.stem = {
-      conv: this.add(new Conv2d('stem.conv', { inChannels, outChannels: C, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * C)), seed: seeds() } })),
-      bn: this.add(new BatchNorm('stem.bn', { channels: C })),
-    };
+    const stemConv = this.add(new Conv2d('stem.conv', { inChannels, outChannels: C, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * C)), seed: seeds() } }));
+    const stemBn = this.add(new BatchNorm('stem.bn', { channels: C }));
+    this.stem = { conv: stemConv, bn: stemBn, pair: new ConvBnPair(stemConv, stemBn) };
     const affine = options.cellBnAffine ?? false;
     let layer = 0;
     for (let s = 0; s < 3; s++) {
@@ -84,9 +84,9 @@ export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
 
   /**
    * How this forward runs each cell; called once per forward, before the stem (a CLOSE gate is
-   * drawn here), inside tf.tidy.
+   * drawn here), inside tf.tidy. `fuse`: eval mode with the folded conv+BN fast path on.
    */
-  protected abstract cellPass(ops: readonly number[], training: boolean): (cell: Cell, x: tf.Tensor4D) => tf.Tensor4D;
+  protected abstract cellPass(ops: readonly number[], training: boolean, fuse: boolean): (cell: Cell, x: tf.Tensor4D) => tf.Tensor4D;
   /** The modules with weights each cell uses for `ops` (connected cells only); called once per variablesForArch. */
   protected abstract cellModules(ops: readonly number[]): (cell: Cell) => Module[];
 
@@ -114,10 +114,12 @@ export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
     return this.additiveCost(this.model, arch);
   }
 
+  /** `options.fuse` (eval mode only) folds every conv + BN pair (stem, reduction blocks, cell convs). */
   protected forwardPath(x: tf.Tensor4D, ops: readonly number[], t: boolean, options?: ForwardOptions): tf.Tensor2D {
-    const pass = this.cellPass(ops, t);
-    let y = this.stem.bn.apply(this.stem.conv.apply(x), t);
-    for (const m of this.body) y = m instanceof Nb201ResBlock ? m.apply(y, t) : pass(m, y);
+    const fuse = !t && options?.fuse === true;
+    const pass = this.cellPass(ops, t, fuse);
+    let y = this.stem.pair.apply(x, t, fuse);
+    for (const m of this.body) y = m instanceof Nb201ResBlock ? m.apply(y, t, fuse) : pass(m, y);
     y = tf.relu(this.head.bn.apply(y, t));
     return this.head.fc.apply(dropout(globalAvgPool(y), this.dropoutRate, t, options?.seed));
   }
@@ -134,6 +136,12 @@ export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
     for (const m of this.body) mods.push(...(m instanceof Nb201ResBlock ? [m] : cellModules(m)));
     return [...mods, ...head];
   }
+
+  /** Frees the stem's folded kernel with the weights. */
+  override dispose(): void {
+    this.stem.pair.release();
+    super.dispose();
+  }
 }
 
 /**
@@ -147,8 +155,8 @@ export class Nb201Supernet extends Nb201Network<Nb201Cell> {
     super('nb201', options, (path, channels, affine, seeds) => new Nb201Cell(path, channels, affine, seeds));
   }
 
-  protected cellPass(ops: readonly number[], training: boolean): (cell: Nb201Cell, x: tf.Tensor4D) => tf.Tensor4D {
-    return (cell, x) => cell.apply(x, ops, training);
+  protected cellPass(ops: readonly number[], training: boolean, fuse: boolean): (cell: Nb201Cell, x: tf.Tensor4D) => tf.Tensor4D {
+    return (cell, x) => cell.apply(x, ops, training, fuse);
   }
 
   protected cellModules(ops: readonly number[]): (cell: Nb201Cell) => Module[] {

@@ -1,11 +1,12 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
+import { ConvBnPair } from '../../nn/conv-bn-pair';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { parseIndexArch } from '../arch-parsing';
-import type { ArchCost, ArchInput } from '../supernet';
+import type { ArchCost, ArchInput, ForwardOptions } from '../supernet';
 import { SupernetBase } from '../supernet-base';
 import { NdsBlock, type NdsBlockChoice } from './nds-blocks';
 import { bottleneckWidth, ndsCost, ndsStageStride } from './nds-cost';
@@ -37,7 +38,7 @@ export interface NdsLayout {
  */
 export class NdsSupernet extends SupernetBase {
   readonly resolved: NdsResolved;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm };
+  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
   /** The first (stride / projection) block of each stage. */
   private readonly firsts: NdsBlock[] = [];
   /** rest[s] = the blocks after the first of stage s (see {@link NdsLayout}). */
@@ -54,10 +55,9 @@ export class NdsSupernet extends SupernetBase {
     super({ name, inputShape: [r.inputSize, r.inputSize, r.inChannels], numClasses: r.numClasses, space: ndsSearchSpace(r), seed: options.seed, scope: options.scope });
     this.resolved = r;
     const seeds = this.seeds;
-    this.stem = {
-      conv: this.add(new Conv2d('stem.conv', { inChannels: r.inChannels, outChannels: r.stemWidth, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * r.stemWidth)), seed: seeds() } })),
-      bn: this.add(new BatchNorm('stem.bn', { channels: r.stemWidth, affine: false })),
-    };
+    const stemConv = this.add(new Conv2d('stem.conv', { inChannels: r.inChannels, outChannels: r.stemWidth, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * r.stemWidth)), seed: seeds() } }));
+    const stemBn = this.add(new BatchNorm('stem.bn', { channels: r.stemWidth, affine: false }));
+    this.stem = { conv: stemConv, bn: stemBn, pair: new ConvBnPair(stemConv, stemBn, 'relu') };
     const maxW = Math.max(...r.widths);
     const maxWb = Math.max(...r.widths.flatMap((w) => r.botMuls.map((b) => bottleneckWidth(w, b))));
     for (let s = 0; s < r.numStages; s++) {
@@ -115,9 +115,11 @@ export class NdsSupernet extends SupernetBase {
     return out;
   }
 
-  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean): tf.Tensor2D {
-    let y = tf.relu(this.stem.bn.apply(this.stem.conv.apply(x), t));
-    for (const { block, choice } of this.path(decodeNdsArch(this.resolved, idx))) y = block.apply(y, choice, t);
+  /** `options.fuse` (eval mode only) folds every conv + BN (+ ReLU): stem and each block's sliced convs. */
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options?: ForwardOptions): tf.Tensor2D {
+    const fuse = !t && options?.fuse === true;
+    let y = this.stem.pair.apply(x, t, fuse);
+    for (const { block, choice } of this.path(decodeNdsArch(this.resolved, idx))) y = block.apply(y, choice, t, fuse);
     return this.fc.apply(globalAvgPool(y));
   }
 
@@ -126,5 +128,11 @@ export class NdsSupernet extends SupernetBase {
     for (const { block, choice } of this.path(decodeNdsArch(this.resolved, idx))) mods.push(...block.modulesFor(choice));
     mods.push(this.fc);
     return mods;
+  }
+
+  /** Frees the stem's folded kernel with the weights. */
+  override dispose(): void {
+    this.stem.pair.release();
+    super.dispose();
   }
 }
