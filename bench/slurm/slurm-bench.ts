@@ -3,7 +3,10 @@
  * the one-node test cluster, with the local training service's reuse mode measured in the same
  * run as the reference.
  *
- *   node dist/bench/slurm/slurm-bench.js [--spawn-trials 20] [--reuse-trials 300] [--local-trials 2000] [--concurrency 2]
+ *   node dist/bench/slurm/slurm-bench.js [--spawn-trials 20] [--reuse-trials 300] [--local-trials 2000] [--concurrency 2] [--skip-spawn]
+ *
+ * `--skip-spawn` leaves out the spawn-mode scenario (about 30 s of sbatch latency) when only the
+ * reuse-mode ratio is wanted, e.g. under `node --cpu-prof`.
  *
  * No-op trials (a python worker that reports one final metric per trial, the same file for every
  * scenario) run through the real daemon core (experiment manager, SQLite store, training service,
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
       'reuse-trials': { type: 'string', default: '300' },
       'local-trials': { type: 'string', default: '2000' },
       concurrency: { type: 'string', default: '2' },
+      'skip-spawn': { type: 'boolean', default: false },
     },
   });
   if (!slurmAvailable()) {
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
   const figures: OverheadFigure[] = [];
   try {
     figures.push(await runScenario('local reuse mode (reference)', Number(values['local-trials']), concurrency, command, { platform: 'local', reuseMode: true }));
-    figures.push(await runScenario('Slurm spawn mode (one sbatch per trial)', Number(values['spawn-trials']), concurrency, command, { ...slurm, reuseMode: false }));
+    if (values['skip-spawn'] !== true) figures.push(await runScenario('Slurm spawn mode (one sbatch per trial)', Number(values['spawn-trials']), concurrency, command, { ...slurm, reuseMode: false }));
     figures.push(await runScenario('Slurm reuse mode (worker jobs)', Number(values['reuse-trials']), concurrency, command, { ...slurm, reuseMode: true }));
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -90,11 +94,13 @@ function printTable(figures: OverheadFigure[]): void {
   for (const f of figures) {
     console.log(`${pad(f.name, 42)} ${pad(String(f.trials), 7)} ${pad(f.seconds.toFixed(2), 8)} ${pad(f.trialsPerSecond.toFixed(1), 9)} ${pad(ms(f.overheadMsPerTrial), 18)} ${pad(ms(f.steadyOverheadMsPerTrial), 16)} ${f.daemonCpuMsPerTrial.toFixed(3)}`);
   }
-  const [local, spawn, reuse] = figures as [OverheadFigure, OverheadFigure, OverheadFigure];
+  const local = figures[0]!;
+  const reuse = figures[figures.length - 1]!;
+  const spawn = figures.length === 3 ? figures[1] : undefined;
   const ratio = (reuse.steadyOverheadMsPerTrial ?? reuse.overheadMsPerTrial) / (local.steadyOverheadMsPerTrial ?? local.overheadMsPerTrial);
   const ratioAll = reuse.overheadMsPerTrial / local.overheadMsPerTrial;
   console.log(`slurm reuse / local reuse per-trial overhead: ${ratio.toFixed(1)}× steady state, ${ratioAll.toFixed(1)}× including worker starts (goal: within 2×) ${ratio <= 2 ? 'MET' : 'NOT MET'}`);
-  console.log(`slurm spawn / slurm reuse per-trial overhead: ${(spawn.overheadMsPerTrial / reuse.overheadMsPerTrial).toFixed(1)}×`);
+  if (spawn !== undefined) console.log(`slurm spawn / slurm reuse per-trial overhead: ${(spawn.overheadMsPerTrial / reuse.overheadMsPerTrial).toFixed(1)}×`);
   console.log(JSON.stringify({ figures, slurmReuseVsLocalReuse: ratio, slurmReuseVsLocalReuseAll: ratioAll }));
 }
 

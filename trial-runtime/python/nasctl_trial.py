@@ -10,7 +10,7 @@ Copy this file next to your trial script (or put its folder on PYTHONPATH)::
 
 Under nasctl it speaks the trial protocol (docs/protocol.md): JSON lines on the fd named by
 NASCTL_CHANNEL_FD (local), or files in the directory NASCTL_CHANNEL_DIR (clusters: lines
-appended to messages.jsonl, replies read from parameters/<k>.json), transparently. Outside nasctl, ``get_next_parameters`` returns the defaults once and reports
+appended to messages.jsonl, replies read by offset from replies.jsonl), transparently. Outside nasctl, ``get_next_parameters`` returns the defaults once and reports
 are printed to stdout as JSON lines, so the same script runs standalone. In reuse mode
 (NASCTL_REUSE=1) loop ``while (p := get_next_parameters()) is not None``; each call after the
 first tells the daemon the previous trial is done. ``get_trial_dir()`` gives the current
@@ -20,6 +20,8 @@ trial's own folder (created on first call). Writes are unbuffered: nothing to fl
 import json
 import math
 import os
+import select
+import struct
 import time
 
 __all__ = [
@@ -62,6 +64,13 @@ class _Client:
         self.opened = False
         self.closed = False
         self.buffer = b""
+        # File channel: bytes of replies.jsonl consumed, complete reply lines not yet taken, the
+        # folder's inotify watch (None: not set up yet; False: unavailable, sleep instead).
+        self.reply_offset = 0
+        self.reply_lines = []
+        self.new_layout = False
+        self.waiter = None
+        self.messages_fd = None
 
     # ---------------------------------------------------------------- channel
 
@@ -86,29 +95,65 @@ class _Client:
             _write_all(self.fd, data)
             return
         # One write per line with O_APPEND: the daemon never reads half a line as a message.
-        fd = os.open(os.path.join(self.channel_dir, "messages.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
+        if self.messages_fd is None:
+            self.messages_fd = os.open(os.path.join(self.channel_dir, "messages.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        _write_all(self.messages_fd, data)
 
     def _receive_file(self):
-        path = os.path.join(self.channel_dir, "parameters", "%d.json" % self.replies)
-        # Polling: network file systems report no remote writes. Every 0.2 ms for the first 20 ms
-        # (a reuse worker's next trial usually arrives within a few milliseconds), then backing off to 0.1 s.
+        # Polling, because network file systems report no remote writes: every 0.2 ms for the first
+        # 20 ms (a reuse worker's next trial usually arrives within a few milliseconds), then backing
+        # off to 0.1 s. Where inotify works (Linux) each wait also ends as soon as the folder changes.
         delay = 0.0002
         deadline = time.monotonic() + 0.02
+        if self.waiter is None:
+            self.waiter = _FolderWaiter.create(self.channel_dir)
         while True:
-            try:
-                with open(path, "rb") as handle:
-                    text = handle.read()
+            text = self._next_reply()
+            if text is not None:
                 break
-            except FileNotFoundError:
+            if self.waiter:
+                self.waiter.wait(delay)
+            else:
                 time.sleep(delay)
-                if time.monotonic() > deadline:
-                    delay = min(delay * 2, 0.1)
+            if time.monotonic() > deadline:
+                delay = min(delay * 2, 0.1)
         self.replies += 1
-        return _decode_reply(text, "reply %s" % path)
+        return _decode_reply(text, "reply %d in %s" % (self.replies - 1, self.channel_dir))
+
+    def _next_reply(self):
+        """The next reply's bytes, or None when it is not there yet: the next complete line of
+        replies.jsonl (reopened at each look: NFS shows other hosts' appends on open), or
+        parameters/<k>.json from a daemon of the earlier layout."""
+        if not self.reply_lines:
+            data = b""
+            try:
+                fd = os.open(os.path.join(self.channel_dir, "replies.jsonl"), os.O_RDONLY)
+            except FileNotFoundError:
+                fd = None
+            if fd is not None:
+                try:
+                    self.new_layout = True
+                    size = os.fstat(fd).st_size
+                    while size > self.reply_offset + len(data):
+                        chunk = os.pread(fd, size - self.reply_offset - len(data), self.reply_offset + len(data))
+                        if not chunk:
+                            break
+                        data += chunk
+                finally:
+                    os.close(fd)
+            end = data.rfind(b"\n") + 1
+            if end > 0:
+                self.reply_offset += end
+                self.reply_lines = [line for line in data[:end].split(b"\n") if line]
+        if self.reply_lines:
+            return self.reply_lines.pop(0)
+        if self.new_layout:
+            return None
+        try:
+            with open(os.path.join(self.channel_dir, "parameters", "%d.json" % self.replies), "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
 
     def _receive(self):
         if self.channel_dir is not None:
@@ -129,6 +174,12 @@ class _Client:
     def _close(self):
         if not self.closed:
             self.closed = True
+            if self.waiter:
+                os.close(self.waiter.fd)
+                self.waiter = False
+            if self.messages_fd is not None:
+                os.close(self.messages_fd)
+                self.messages_fd = None
             if self.fd is None:
                 return
             try:
@@ -191,6 +242,59 @@ class _Client:
         if self.current_trial_id is not None:
             return self.current_trial_id
         return self.env_trial_id if self.env_trial_id is not None else STANDALONE_ID
+
+
+class _FolderWaiter:
+    """Waits until a folder changes or a timeout passes, with inotify through ctypes (Linux)."""
+
+    # IN_MODIFY | IN_MOVED_TO | IN_CREATE
+    _MASK = 0x00000002 | 0x00000080 | 0x00000100
+
+    def __init__(self, fd):
+        self.fd = fd
+
+    @classmethod
+    def create(cls, folder):
+        """A waiter for ``folder``, or False where inotify is not available (then sleep)."""
+        try:
+            import ctypes
+            import ctypes.util
+
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+            if fd < 0:
+                return False
+            if libc.inotify_add_watch(fd, os.fsencode(folder), cls._MASK) < 0:
+                os.close(fd)
+                return False
+            return cls(fd)
+        except (OSError, AttributeError, ImportError):
+            return False
+
+    # Files of the folder whose changes bring no reply: the trial's own messages, the daemon's bookkeeping.
+    _IGNORED = (b"messages.jsonl", b"messages.offset", b"trials.jsonl")
+
+    def wait(self, timeout):
+        """Returns when something other than the ignored files changed in the folder, or after
+        ``timeout`` seconds."""
+        end = time.monotonic() + timeout
+        while True:
+            ready, _, _ = select.select([self.fd], [], [], max(0.0, end - time.monotonic()))
+            if not ready:
+                return
+            try:
+                data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                data = b""
+            pos = 0
+            while pos + 16 <= len(data):
+                length = struct.unpack_from("iIII", data, pos)[3]
+                name = data[pos + 16:pos + 16 + length].rstrip(b"\0")
+                pos += 16 + length
+                if name not in self._IGNORED:
+                    return
+            if time.monotonic() >= end:
+                return
 
 
 def _write_all(fd, data):

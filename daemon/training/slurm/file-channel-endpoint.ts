@@ -1,32 +1,34 @@
 /**
  * The daemon's side of the file channel (cluster transport) for one channel directory: reads
  * `messages.jsonl` as the trial appends to it (a byte offset per file, a trailing partial line
- * is kept until its newline arrives) and writes replies as `parameters/<seq>.json` (temp file,
- * then rename: a file that exists is complete). The folder is watched with the file system's
- * change notifications (`fs.watch`, inotify), or with chokidar polling where those do not see
- * other hosts' writes (`usePolling`, NFS-like file systems) or cannot be set up.
+ * is kept until its newline arrives); the replies go to `replies.jsonl` (reply-file.ts). The
+ * folder is watched with the file system's change notifications (`fs.watch`, inotify), or with
+ * chokidar polling where those do not see other hosts' writes (`usePolling`, NFS-like file
+ * systems) or cannot be set up.
  *
  * The offset is saved in `messages.offset` after every read (one positional write into a file
  * kept open), so a daemon that restarts and re-attaches continues where the previous one
  * stopped instead of delivering metrics twice.
  */
-import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, watch as fsWatch, writeFileSync, writeSync, type FSWatcher as NodeWatcher } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync, readSync, watch as fsWatch, writeSync, type FSWatcher as NodeWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { LineDecoder, MAX_LINE_BYTES, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
-import { encodeMessage } from '../../../trial-runtime/protocol/encode-message';
-import type { DaemonToTrial } from '../../../trial-runtime/protocol/messages';
+import { WORKER_TRIALS_FILE } from '../service-common';
+import { REPLIES_FILE } from './reply-file';
 
 /** The file a trial appends its messages to. */
 export const MESSAGES_FILE = 'messages.jsonl';
-/** Folder of the daemon's replies, one file per request: `parameters/<seq>.json`. */
-export const REPLIES_DIR = 'parameters';
+/** Folder of the replies of daemons before `replies.jsonl` (one file per request); ignored by the watch. */
+const LEGACY_REPLIES_DIR = 'parameters';
 /** Where the daemon saves how far it has read `messages.jsonl`. */
 export const OFFSET_FILE = 'messages.offset';
 
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 /** chokidar's throttle window for 'change' events of one file. */
 const CHOKIDAR_THROTTLE_MS = 50;
+/** Files of the folder the daemon writes itself: their changes are no news (a reuse worker's `trials.jsonl` too). */
+const OWN_FILES = new Set([OFFSET_FILE, REPLIES_FILE, LEGACY_REPLIES_DIR, WORKER_TRIALS_FILE]);
 /** Width of the saved offset: every save overwrites the same bytes, so the file never needs truncating. */
 const OFFSET_WIDTH = 20;
 
@@ -64,7 +66,7 @@ export class FileChannelEndpoint {
     this.options = options;
     this.dir = options.dir;
     this.messagesPath = path.join(options.dir, MESSAGES_FILE);
-    mkdirSync(path.join(options.dir, REPLIES_DIR), { recursive: true });
+    mkdirSync(options.dir, { recursive: true });
     this.decoder = new LineDecoder(options);
     if (options.resume === true) this.offset = readSavedOffset(options.dir);
     if (options.usePolling === true || !this.watchFast()) this.watchWithChokidar();
@@ -145,7 +147,7 @@ export class FileChannelEndpoint {
       const watcher = fsWatch(this.dir, { persistent: true }, (_event, name) => {
         if (this.closed) return;
         if (name === MESSAGES_FILE) this.readNew();
-        else if (name !== null && name !== OFFSET_FILE && name !== REPLIES_DIR && !name.endsWith('.tmp')) this.options.onFile?.(name);
+        else if (name !== null && !OWN_FILES.has(name) && !name.endsWith('.tmp')) this.options.onFile?.(name);
       });
       watcher.on('error', () => {
         watcher.close();
@@ -171,7 +173,7 @@ export class FileChannelEndpoint {
       ignoreInitial: true,
       usePolling: options.usePolling ?? false,
       interval: options.pollIntervalMs ?? 500,
-      ignored: (file, stats) => file !== options.dir && (stats?.isDirectory() === true || path.basename(file).endsWith('.tmp') || path.basename(file) === OFFSET_FILE),
+      ignored: (file, stats) => file !== options.dir && (stats?.isDirectory() === true || path.basename(file).endsWith('.tmp') || OWN_FILES.has(path.basename(file))),
     });
     const onEvent = (file: string): void => {
       if (this.closed) return;
@@ -230,37 +232,6 @@ function closeQuietly(fd: number): void {
   } catch {
     // already closed
   }
-}
-
-/**
- * Writes the reply to request `seq` of the channel in `dir` (temp file, then rename), creating
- * `parameters/` when needed. Called by the Slurm service (spawn mode) and its worker pool (reuse mode).
- * Throws on a file-system error.
- */
-export function writeReply(dir: string, seq: number, message: DaemonToTrial): void {
-  const replies = path.join(dir, REPLIES_DIR);
-  mkdirSync(replies, { recursive: true });
-  const target = path.join(replies, `${seq}.json`);
-  const temp = `${target}.tmp`;
-  writeFileSync(temp, encodeMessage(message));
-  renameSync(temp, target);
-}
-
-/**
- * Number of replies written in the channel in `dir`: one past the highest `parameters/<k>.json`
- * (they are written in order); 0 when there is none. Throws on a file-system error other than ENOENT.
- */
-export function countReplies(dir: string): number {
-  let count = 0;
-  try {
-    for (const name of readdirSync(path.join(dir, REPLIES_DIR))) {
-      const match = /^(\d+)\.json$/.exec(name);
-      if (match !== null) count = Math.max(count, Number(match[1]) + 1);
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  return count;
 }
 
 /** The offset saved in `<dir>/messages.offset` (how far a daemon read `messages.jsonl`); 0 when none or unreadable. */

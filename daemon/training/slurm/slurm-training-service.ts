@@ -16,7 +16,7 @@ import { deadlineLeftMs, NOOP_LISTENER, parametersMessage } from '../service-com
 import { BackgroundFiles } from '../background-files';
 import { BackoffPoller } from './backoff-poller';
 import { HandOverQueue } from './hand-over-queue';
-import { countReplies, REPLIES_DIR, writeReply } from './file-channel-endpoint';
+import { appendReply, countReplies, writeFirstReply } from './reply-file';
 import { SlurmCli } from './slurm-cli';
 import { readJobId, readMaxDurationMs, recordJobId, SlurmJob, type SlurmJobHost } from './slurm-job';
 import { BATCH_SCRIPT, EXIT_RECORD, jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
@@ -294,7 +294,7 @@ export class SlurmTrainingService implements TrainingService {
     trial.submitted = this.handOvers
       .next()
       .then(() => {
-        writeReply(job.trialDir, 0, parametersMessage(job));
+        writeFirstReply(job.trialDir, parametersMessage(job));
         return this.submit(trial.slurm, spec);
       })
       .then(
@@ -347,7 +347,7 @@ export class SlurmTrainingService implements TrainingService {
     if (parsed.message.type === 'request_parameters') {
       // Spawn mode runs one trial: reply 0 (its parameters) was written before submission.
       const seq = trial.requestsSeen++;
-      if (seq > 0 && !existsSync(path.join(trial.dir, REPLIES_DIR, `${seq}.json`))) writeReply(trial.dir, seq, { type: 'no_more_trials' });
+      if (seq > 0 && seq >= countReplies(trial.dir)) appendReply(trial.dir, { type: 'no_more_trials' });
       return;
     }
     this.listener.onMessage(trial.trialId, parsed.message);

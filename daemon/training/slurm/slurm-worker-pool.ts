@@ -1,10 +1,10 @@
 /**
  * Reuse mode on Slurm: long-lived worker jobs, each with its own file channel
  * (`<workersDir>/worker-<n>/`), that take trial after trial without a new sbatch. Request k of a
- * worker is answered by `parameters/<k>.json`; a request after a trial (or `trial_done`) ends that
- * trial with exit code 0. A worker job that ends during a trial ends the trial with Slurm's
- * verdict. Idle workers are asked to exit after `idleMs` (a real deadline: they hold cluster
- * resources). Owned by SlurmTrainingService.
+ * worker is answered by line k of its `replies.jsonl` (kept open, one append per reply); a request
+ * after a trial (or `trial_done`) ends that trial with exit code 0. A worker job that ends during
+ * a trial ends the trial with Slurm's verdict. Idle workers are asked to exit after `idleMs` (a
+ * real deadline: they hold cluster resources). Owned by SlurmTrainingService.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message
 import type { TrainingServiceListener, TrialExit, TrialJob } from '../training-service';
 import { deadlineLeftMs, gpuKeyOf, parametersMessage, WORKER_TRIALS_FILE, workerTrialLine } from '../service-common';
 import { readFileTail } from '../local/file-tail';
-import { writeReply } from './file-channel-endpoint';
+import { ReplyFile } from './reply-file';
 import { SlurmJob, type SlurmJobHost } from './slurm-job';
 import { jobNamePrefix, protocolEnv, type JobSpec } from './slurm-job-script';
 import { pendingReason, type FinalJobState, type QueuedJob } from './slurm-records';
@@ -53,6 +53,8 @@ interface Worker {
   gpuKey: number;
   dir: string;
   slurm: SlurmJob;
+  /** The worker's `replies.jsonl`, open for appending. */
+  replies: ReplyFile;
   submitted: Promise<void>;
   assignment: Assignment | undefined;
   requestsSeen: number;
@@ -147,6 +149,7 @@ export class SlurmWorkerPool {
       if (worker.idleTimer !== undefined) clearTimeout(worker.idleTimer);
       if (worker.assignment?.deadline !== undefined) clearTimeout(worker.assignment.deadline);
       await worker.slurm.closeChannel();
+      worker.replies.close();
     }
     this.workers.clear();
     this.byTrial.clear();
@@ -210,6 +213,7 @@ export class SlurmWorkerPool {
       gpuKey,
       dir,
       slurm: undefined as unknown as SlurmJob,
+      replies: new ReplyFile(dir),
       submitted: Promise.resolve(),
       assignment: undefined,
       requestsSeen: 0,
@@ -295,7 +299,7 @@ export class SlurmWorkerPool {
     this.host.appendFile(path.join(worker.dir, WORKER_TRIALS_FILE), workerTrialLine(job, Date.now()));
     this.handOvers.push(() => {
       try {
-        writeReply(worker.dir, reply, parametersMessage(job));
+        worker.replies.append(parametersMessage(job));
       } catch (error) {
         this.loseAssignment(worker, job.trialId, `cannot write the trial's parameters into the reuse worker's channel ${worker.dir}: ${(error as Error).message}; check that the shared directory is writable`);
       }
@@ -326,7 +330,7 @@ export class SlurmWorkerPool {
       } else if (seq < worker.repliesWritten) {
         // already answered (no_more_trials written ahead)
       } else if (worker.retiring) {
-        writeReply(worker.dir, worker.repliesWritten++, { type: 'no_more_trials' });
+        this.writeEnd(worker);
       } else {
         this.becameIdle(worker);
       }
@@ -358,7 +362,20 @@ export class SlurmWorkerPool {
     if (worker.idleTimer !== undefined) clearTimeout(worker.idleTimer);
     worker.idleTimer = undefined;
     if (worker.assignment === undefined && worker.requestsSeen > worker.repliesWritten) {
-      writeReply(worker.dir, worker.repliesWritten++, { type: 'no_more_trials' });
+      this.writeEnd(worker);
+    }
+  }
+
+  /**
+   * Tells the waiting worker `no_more_trials` (its next reply). A write that fails is logged: the
+   * worker then waits until the service cancels it (shutdown) or Slurm's time limit ends it.
+   */
+  private writeEnd(worker: Worker): void {
+    worker.repliesWritten += 1;
+    try {
+      worker.replies.append({ type: 'no_more_trials' });
+    } catch (error) {
+      this.host.log(`worker ${worker.id}: cannot write no_more_trials into ${worker.replies.file}: ${(error as Error).message}`);
     }
   }
 
@@ -396,6 +413,7 @@ export class SlurmWorkerPool {
     this.host.unfollow(worker.slurm);
     if (worker.idleTimer !== undefined) clearTimeout(worker.idleTimer);
     await worker.slurm.closeChannel();
+    worker.replies.close();
     this.workers.delete(worker);
     const a = worker.assignment;
     if (a !== undefined) {

@@ -7,8 +7,8 @@
  * - `worker.json` (written before sbatch): the worker's GPU need and its trials' maxTrialDuration;
  * - `slurm_job_id` (the daemon after sbatch answers, the job when it starts; else squeue's
  *   working directory finds the job);
- * - `parameters/<k>.json` (written once the trial's record is durable, see
- *   `TrainingServiceListener.flush`): reply k, which names the trial the worker was given
+ * - line k of `replies.jsonl` (appended once the trial's record is durable, see
+ *   `TrainingServiceListener.flush`; a partial last line is no reply): reply k, which names the trial the worker was given
  *   (`trialId`, `trialDir`) or is `no_more_trials`. Only the last two replies matter: reply k is
  *   written after the daemon read (and saved the offset past) request k, which ended the trial
  *   of reply k-1, so every earlier trial had ended before the offset;
@@ -17,11 +17,12 @@
  *
  * `summarizeWorkerChannel` is pure; `readWorkerRecord` does the reading.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
 import { readExitRecord, readJobId } from './slurm-job';
-import { countReplies, MESSAGES_FILE, readSavedOffset, REPLIES_DIR } from './file-channel-endpoint';
+import { MESSAGES_FILE, readSavedOffset } from './file-channel-endpoint';
+import { readReplyLines, repliesMtimeMs } from './reply-file';
 
 /** File in a worker folder with what the daemon needs to adopt the worker again. */
 export const WORKER_META_FILE = 'worker.json';
@@ -31,7 +32,7 @@ export type WorkerReply = { kind: 'trial'; trialId: string; trialDir: string } |
 
 /** The state of a worker's channel, reconstructed from its files. */
 export interface WorkerChannelSummary {
-  /** Replies written (`parameters/0..n-1.json`). */
+  /** Replies written (complete lines of `replies.jsonl`). */
   repliesWritten: number;
   /** `request_parameters` messages before the saved offset (what the previous daemon acted on). */
   requestsSeen: number;
@@ -54,7 +55,7 @@ export interface WorkerRecord extends WorkerChannelSummary {
   gpuKey: number | undefined;
   /** maxTrialDuration (ms) of the worker's trials, from worker.json; undefined when none. */
   maxDurationMs: number | undefined;
-  /** When the reply naming `holding`'s trial was written (its file's mtime, epoch ms). */
+  /** When the reply naming `holding`'s trial was written (epoch ms): the reply file's mtime, since that reply is its last line. */
   holdingSince: number | undefined;
   /** Exit code the batch script recorded, undefined while the worker command has not ended. */
   exitRecord: number | undefined;
@@ -111,18 +112,16 @@ export function readWorkerRecord(dir: string): WorkerRecord | undefined {
   const match = /^worker-(\d+)$/.exec(path.basename(dir));
   if (match === null) return undefined;
   try {
-    const count = countReplies(dir);
+    const lines = readReplyLines(dir);
+    const count = lines.length;
     const replies: WorkerReply[] = new Array<WorkerReply>(count);
-    for (let k = Math.max(0, count - 2); k < count; k += 1) {
-      const text = readOptional(path.join(dir, REPLIES_DIR, `${k}.json`));
-      if (text !== undefined) replies[k] = parseReply(text);
-    }
+    for (let k = Math.max(0, count - 2); k < count; k += 1) replies[k] = parseReply(lines[k]!);
     const messages = readOptionalBuffer(path.join(dir, MESSAGES_FILE)) ?? Buffer.alloc(0);
     const savedOffset = readSavedOffset(dir);
     const offset = savedOffset <= messages.length ? savedOffset : 0;
     const completeEnd = messages.lastIndexOf(0x0a) + 1;
-    const lines = (from: number, to: number): string[] => (to > from ? messages.subarray(from, to).toString('utf8').split('\n').filter((l) => l !== '') : []);
-    const summary = summarizeWorkerChannel(replies, lines(0, offset), lines(offset, Math.max(offset, completeEnd)));
+    const between = (from: number, to: number): string[] => (to > from ? messages.subarray(from, to).toString('utf8').split('\n').filter((l) => l !== '') : []);
+    const summary = summarizeWorkerChannel(replies, between(0, offset), between(offset, Math.max(offset, completeEnd)));
     const replyOf = new Map<string, number>();
     replies.forEach((reply, k) => {
       if (reply?.kind === 'trial') replyOf.set(reply.trialId, k);
@@ -135,7 +134,7 @@ export function readWorkerRecord(dir: string): WorkerRecord | undefined {
       jobId: readJobId(dir),
       gpuKey: meta.gpuKey,
       maxDurationMs: meta.maxDurationMs,
-      holdingSince: summary.holding === undefined ? undefined : mtimeOf(path.join(dir, REPLIES_DIR, `${summary.holding.reply}.json`)),
+      holdingSince: summary.holding === undefined ? undefined : repliesMtimeMs(dir),
       exitRecord: readExitRecord(dir),
       replyOf,
     };
@@ -174,14 +173,6 @@ function readMeta(dir: string): { gpuKey: number | undefined; maxDurationMs: num
     // unreadable: unknown
   }
   return meta;
-}
-
-function mtimeOf(file: string): number | undefined {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
 }
 
 function parseReply(text: string): WorkerReply {

@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PYTHON_CLIENT_DIR, makeTempDir } from '../../daemon/training/local/recording-listener';
+import { completesTornReply } from '../sdk/torn-reply';
 
-test('python client over the file channel (reuse mode): replies read in order, no_more_trials ends the loop', () => {
+test('python client over the file channel (reuse mode), earlier layout: replies from parameters/<k>.json in order, no_more_trials ends the loop', () => {
   const dir = makeTempDir('py-file');
   try {
     mkdirSync(path.join(dir.root, 'parameters'));
@@ -26,6 +27,20 @@ test('python client over the file channel (reuse mode): replies read in order, n
       { type: 'metric', trialId: 'b', kind: 'final', value: 20 },
       { type: 'request_parameters' },
     ]);
+  } finally {
+    dir.remove();
+  }
+});
+
+test('python client reads replies.jsonl by offset: a partial last line is not a reply until its newline is written', async () => {
+  const dir = makeTempDir('py-partial');
+  try {
+    const replies = path.join(dir.root, 'replies.jsonl');
+    writeFileSync(replies, JSON.stringify({ type: 'parameters', trialId: 'p0', sequence: 0, parameters: { k: 0 }, trialDir: dir.root }) + '\n{"type":"param');
+    writeFileSync(path.join(dir.root, 'w.py'), `import sys, json\nsys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})\nimport nasctl_trial as nt\nseen = []\nwhile True:\n    p = nt.get_next_parameters()\n    if p is None:\n        break\n    seen.append(nt.get_trial_id())\n    nt.report_final_result(p["k"])\nprint(json.dumps(seen))\n`);
+    const env: NodeJS.ProcessEnv = { ...process.env, NASCTL_CHANNEL_DIR: dir.root, NASCTL_REUSE: '1', NASCTL_EXPERIMENT_ID: 'e' };
+    delete env['NASCTL_CHANNEL_FD'];
+    await completesTornReply(dir.root, 'python3', ['w.py'], env, replies);
   } finally {
     dir.remove();
   }

@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SDK_PATH, makeTempDir } from '../../daemon/training/local/recording-listener';
+import { completesTornReply } from './torn-reply';
 
-test('TS SDK over the file channel: parameters from parameters/0.json, metrics appended to messages.jsonl', () => {
+test('TS SDK over the file channel, earlier layout: parameters from parameters/0.json, metrics appended to messages.jsonl', () => {
   const dir = makeTempDir('sdk-file');
   try {
     mkdirSync(path.join(dir.root, 'parameters'));
@@ -27,13 +28,10 @@ test('TS SDK over the file channel: parameters from parameters/0.json, metrics a
 test('TS SDK in reuse mode: getTrialDir() is each trial\'s folder from its parameters, created on first call', () => {
   const dir = makeTempDir('sdk-trialdir');
   try {
-    mkdirSync(path.join(dir.root, 'parameters'));
     const folderOf = (id: string) => path.join(dir.root, 'trials', id);
-    // Replies are written up front: the worker reads reply k after its k-th request.
-    ['r1', 'r2'].forEach((id, k) => {
-      writeFileSync(path.join(dir.root, 'parameters', `${k}.json`), JSON.stringify({ type: 'parameters', trialId: id, sequence: k, parameters: { k }, trialDir: folderOf(id) }) + '\n');
-    });
-    writeFileSync(path.join(dir.root, 'parameters', '2.json'), JSON.stringify({ type: 'no_more_trials' }) + '\n');
+    // Replies are written up front: the worker reads reply k (line k of replies.jsonl) after its k-th request.
+    const replies = ['r1', 'r2'].map((id, k) => JSON.stringify({ type: 'parameters', trialId: id, sequence: k, parameters: { k }, trialDir: folderOf(id) }) + '\n');
+    writeFileSync(path.join(dir.root, 'replies.jsonl'), replies.join('') + JSON.stringify({ type: 'no_more_trials' }) + '\n');
     writeFileSync(path.join(dir.root, 'trial.js'), `const sdk = require(${JSON.stringify(SDK_PATH)});
 const fs = require('node:fs');
 (async () => {
@@ -54,6 +52,21 @@ const fs = require('node:fs');
     // r1 never asked for its folder, so it was never made; r2 wrote into its own.
     assert.equal(existsSync(folderOf('r1')), false);
     assert.equal(readFileSync(path.join(folderOf('r2'), 'x.txt'), 'utf8'), 'r2');
+  } finally {
+    dir.remove();
+  }
+});
+
+test('TS SDK reads replies.jsonl by offset: a partial last line is not a reply until its newline is written', async () => {
+  const dir = makeTempDir('sdk-partial');
+  try {
+    const replies = path.join(dir.root, 'replies.jsonl');
+    writeFileSync(replies, JSON.stringify({ type: 'parameters', trialId: 'p0', sequence: 0, parameters: { k: 0 }, trialDir: dir.root }) + '\n{"type":"param');
+    writeFileSync(path.join(dir.root, 'trial.js'), `const sdk = require(${JSON.stringify(SDK_PATH)});
+(async () => { const seen = []; for (let p; (p = await sdk.getNextParameters()) !== null; ) { seen.push(sdk.getTrialId()); sdk.reportFinal(p.k); } console.log(JSON.stringify(seen)); })();`);
+    const env: NodeJS.ProcessEnv = { ...process.env, NASCTL_CHANNEL_DIR: dir.root, NASCTL_REUSE: '1', NASCTL_EXPERIMENT_ID: 'e' };
+    delete env['NASCTL_CHANNEL_FD'];
+    await completesTornReply(dir.root, process.execPath, ['trial.js'], env, replies);
   } finally {
     dir.remove();
   }

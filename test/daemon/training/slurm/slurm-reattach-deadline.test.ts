@@ -59,6 +59,42 @@ describe('Slurm re-attach keeps maxTrialDuration from the real start; a job id t
       }
     });
 
+    it(`${mode} mode: a trial re-attached before its maxTrialDuration keeps running, then ends EARLY_STOPPED at its real deadline`, async () => {
+      const experimentId = newExperiment(reuseMode ? 'dnr' : 'dns');
+      const config: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode, cpusPerTrial: 1 };
+      const workersDir = path.join(dir.root, `workers-${experimentId}`);
+      const first = new SlurmTrainingService({ config, ...FAST, workersDir });
+      const listener1 = new RecordingListener();
+      first.setListener(listener1);
+      const job = makeJob(dir.root, `${mode}2`, hang(), { experimentId, maxDurationMs: MAX_MS });
+      const submittedAt = Date.now(); // the trial cannot run before this
+      first.tryStart(job);
+      await listener1.message(job.trialId, 'metric', 60_000);
+      const ranBy = Date.now(); // it runs since before this
+      await first.detach();
+      // A restart well inside the deadline, late enough that a deadline counted from it would show.
+      await passed(ranBy, 1500);
+
+      const second = new SlurmTrainingService({ config, ...FAST, workersDir });
+      const listener2 = new RecordingListener();
+      second.setListener(listener2);
+      try {
+        const reattachedAt = Date.now();
+        assert.ok(reattachedAt < ranBy + MAX_MS - 1000, 'the re-attach came before the deadline');
+        assert.equal(second.reattach(job.trialId, job.trialDir), true);
+        const exit = await listener2.exited(job.trialId, 30_000);
+        const endedAt = Date.now();
+        assert.equal(exit.cause, 'timeout', JSON.stringify(exit));
+        // Slurm's start time has whole seconds: the real start may read up to 1 s early.
+        assert.ok(endedAt >= submittedAt + MAX_MS - 1000, `ended ${endedAt - submittedAt} ms after submission: before its maxTrialDuration`);
+        assert.ok(endedAt < reattachedAt + MAX_MS - 500, `ended ${endedAt - reattachedAt} ms after the re-attach: the deadline counted from the restart`);
+        await until(() => (queuedJobs(`nasctl-${experimentId}-`).length === 0 ? true : undefined), 30_000, 'the job to leave squeue');
+        assert.equal(second.submissions, 0);
+      } finally {
+        await second.shutdown();
+      }
+    });
+
     it(`${mode} mode: a job id that cannot be recorded after sbatch: the job is cancelled, the trial ends lost with the reason`, async () => {
       const experimentId = newExperiment(reuseMode ? 'jir' : 'jis');
       const config: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode, cpusPerTrial: 1 };

@@ -19,7 +19,7 @@ function waitingWorkers(workersDir: string): number {
     const dir = join(workersDir, name);
     const messages = existsSync(join(dir, 'messages.jsonl')) ? readFileSync(join(dir, 'messages.jsonl'), 'utf8') : '';
     const requests = messages.split('\n').filter((l) => l.includes('"request_parameters"')).length;
-    const replies = existsSync(join(dir, 'parameters')) ? readdirSync(join(dir, 'parameters')).filter((f) => f.endsWith('.json')).length : 0;
+    const replies = existsSync(join(dir, 'replies.jsonl')) ? readFileSync(join(dir, 'replies.jsonl'), 'utf8').split('\n').length - 1 : 0;
     if (requests > replies) waiting += 1;
   }
   return waiting;

@@ -52,9 +52,8 @@ describe('readWorkerRecord', () => {
 
   it('reads replies, the offset, the job id, worker.json and the exit record; a partial last line is not read', () => {
     const dir = join(root, 'worker-3');
-    mkdirSync(join(dir, 'parameters'), { recursive: true });
-    writeFileSync(join(dir, 'parameters', '0.json'), JSON.stringify({ type: 'parameters', trialId: 'a', sequence: 0, parameters: {}, trialDir: '/t/a' }));
-    writeFileSync(join(dir, 'parameters', '1.json'), JSON.stringify({ type: 'parameters', trialId: 'b', sequence: 1, parameters: {}, trialDir: '/t/b' }));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'replies.jsonl'), [{ type: 'parameters', trialId: 'a', sequence: 0, parameters: {}, trialDir: '/t/a' }, { type: 'parameters', trialId: 'b', sequence: 1, parameters: {}, trialDir: '/t/b' }].map((m) => `${JSON.stringify(m)}\n`).join(''));
     const before = `${REQUEST}\n${metric('a')}\n${REQUEST}\n`;
     writeFileSync(join(dir, 'messages.jsonl'), `${before}${metric('b')}\n${REQUEST.slice(0, 10)}`);
     writeFileSync(join(dir, 'messages.offset'), String(Buffer.byteLength(before)));
@@ -77,9 +76,10 @@ describe('readWorkerRecord', () => {
 
   it('reads only the last two replies of a long-lived worker; lists worker folders', () => {
     const dir = join(root, 'worker-12');
-    mkdirSync(join(dir, 'parameters'), { recursive: true });
-    for (let k = 0; k < 5; k += 1) writeFileSync(join(dir, 'parameters', `${k}.json`), JSON.stringify({ type: 'parameters', trialId: `t${k}`, sequence: k, parameters: {}, trialDir: `/t/${k}` }));
-    writeFileSync(join(dir, 'parameters', '5.json.tmp'), 'partial');
+    mkdirSync(dir, { recursive: true });
+    const lines = [0, 1, 2, 3, 4].map((k) => `${JSON.stringify({ type: 'parameters', trialId: `t${k}`, sequence: k, parameters: {}, trialDir: `/t/${k}` })}\n`);
+    // A sixth reply cut short (a daemon killed mid-write): no reply, the worker never read it.
+    writeFileSync(join(dir, 'replies.jsonl'), `${lines.join('')}{"type":"parameters","trialId":"t5"`);
     writeFileSync(join(dir, 'messages.jsonl'), `${REQUEST}\n`.repeat(5));
     writeFileSync(join(dir, 'messages.offset'), '150                 ');
     const record = readWorkerRecord(dir)!;
