@@ -3,7 +3,7 @@
  * same run so the ratios mean something on any machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -84,13 +84,26 @@ export async function bareReuseCeiling(trials: number, concurrency: number): Pro
   return { name: 'bare ceiling: 2 SQLite txns + python workers', trials, seconds, trialsPerSecond: trials / seconds };
 }
 
-/** Bare spawn of an `sh` trial that writes one line to fd 3, at the given concurrency. */
-export async function bareSpawnCeiling(trials: number, concurrency: number): Promise<CeilingFigure> {
+/**
+ * Bare spawn of an `sh` trial that writes one line to fd 3, at the given concurrency. With
+ * `trialFiles` each trial also gets what a spawn-mode trial costs the disk in nasctl (and in any
+ * manager that keeps per-trial logs): a fresh folder, a `parameters.json` written before the start,
+ * and `stdout.log` / `stderr.log` opened by the shell. Folders go under a temp folder removed at the end.
+ */
+export async function bareSpawnCeiling(trials: number, concurrency: number, trialFiles = false): Promise<CeilingFigure> {
+  const root = trialFiles ? mkdtempSync(join(tmpdir(), 'nasctl-ceiling-')) : undefined;
   const t0 = process.hrtime.bigint();
   let next = 0;
-  const one = (): Promise<void> =>
+  const one = (i: number): Promise<void> =>
     new Promise((resolve, reject) => {
-      const child = spawn('sh', ['-c', `echo '{"type":"metric","kind":"final","value":1}' >&3`], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
+      let script = `echo '{"type":"metric","kind":"final","value":1}' >&3`;
+      if (root !== undefined) {
+        const dir = join(root, String(i));
+        mkdirSync(dir);
+        writeFileSync(join(dir, 'parameters.json'), '{"a":1,"b":2}');
+        script = `exec >>'${dir}/stdout.log' 2>>'${dir}/stderr.log'\n${script}`;
+      }
+      const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
       const channel = child.stdio[3] as Duplex;
       let got = false;
       channel.on('data', () => {
@@ -101,13 +114,14 @@ export async function bareSpawnCeiling(trials: number, concurrency: number): Pro
     });
   const lane = async () => {
     while (next < trials) {
-      next++;
-      await one();
+      await one(next++);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { name: 'bare ceiling: spawn sh writing to fd 3', trials, seconds, trialsPerSecond: trials / seconds };
+  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+  const name = trialFiles ? 'bare ceiling: same + trial folder and 3 files' : 'bare ceiling: spawn sh writing to fd 3';
+  return { name, trials, seconds, trialsPerSecond: trials / seconds };
 }
 
 /**

@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     figures.push(await runExperiment('nasctl reuse mode (python workers)', reuseTrials, concurrency, `python3 ${worker}`, true));
     figures.push(await bareSpawnCeiling(spawnTrials, concurrency));
     figures.push(await runExperiment('nasctl spawn mode (sh trial)', spawnTrials, concurrency, shTrial, false));
+    figures.push(await bareSpawnCeiling(spawnTrials, concurrency, true));
     const sleep = await runExperiment('nasctl spawn, 1-second trials', sleepTrials, concurrency, `sleep 1; ${shTrial}`, false);
     const ideal = Math.ceil(sleepTrials / concurrency) * 1.0;
     figures.push(sleep);
@@ -174,16 +175,19 @@ function printTable(figures: Figure[], extra: { efficiency1s: number; ideal1s: n
   }
   const reuse = figures[1]!.trialsPerSecond / figures[0]!.trialsPerSecond;
   const spawn = figures[3]!.trialsPerSecond / figures[2]!.trialsPerSecond;
+  const spawnWithFiles = figures[3]!.trialsPerSecond / figures[4]!.trialsPerSecond;
   const launcher =
     process.env['NASCTL_SPAWNER'] === '0'
       ? 'direct spawns from the daemon (NASCTL_SPAWNER=0)'
       : chooseNativeSpawner({ log: () => {} }) !== undefined
         ? 'the native spawner (posix_spawn; NASCTL_SPAWNER=node for the Node one)'
         : 'the Node spawner';
-  console.log(`reuse mode: ${(reuse * 100).toFixed(0)}% of the bare ceiling; spawn mode: ${(spawn * 100).toFixed(0)}% of the bare ceiling; processes started by ${launcher}`);
+  console.log(
+    `reuse mode: ${(reuse * 100).toFixed(0)}% of the bare ceiling; spawn mode: ${(spawn * 100).toFixed(0)}% of the bare ceiling, ${(spawnWithFiles * 100).toFixed(0)}% of the one with a trial folder and its files; processes started by ${launcher}`,
+  );
   console.log(`1-second trials: efficiency ${(extra.efficiency1s * 100).toFixed(1)}% (ideal ${extra.ideal1s.toFixed(1)} s)`);
   console.log(`CPU of one mkdir in ${tmpdir()} (every trial folder costs one): ${extra.mkdirMicros[0].toFixed(0)} µs before the scenarios, ${extra.mkdirMicros[1].toFixed(0)} µs after`);
-  console.log(JSON.stringify({ figures, reuseVsCeiling: reuse, spawnVsCeiling: spawn, efficiency1s: extra.efficiency1s, mkdirCpuMicros: extra.mkdirMicros }));
+  console.log(JSON.stringify({ figures, reuseVsCeiling: reuse, spawnVsCeiling: spawn, spawnVsCeilingWithFiles: spawnWithFiles, efficiency1s: extra.efficiency1s, mkdirCpuMicros: extra.mkdirMicros }));
 }
 
 main().catch((e: unknown) => {
