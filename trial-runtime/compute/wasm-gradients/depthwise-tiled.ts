@@ -8,8 +8,8 @@ const TILE = 5;
 /** Largest filter (taps) wasm runs fast by itself; larger ones are tiled. */
 const FAST_DEPTHWISE_TAPS = TILE * TILE;
 
-/** Attributes of wasm's DepthwiseConv2dNative / FusedDepthwiseConv2D that tiling reads. */
-interface DepthwiseAttrs {
+/** Attributes of wasm's DepthwiseConv2dNative / FusedDepthwiseConv2D that tiling and the SIMD forward read. */
+export interface DepthwiseAttrs {
   strides: [number, number] | number;
   pad: ConvPad;
   dilations?: [number, number] | number;

@@ -17,13 +17,13 @@ import type { TfCore } from '../tf-core';
 import { depthwiseFilterGradSimd, depthwiseForwardSimd, depthwiseInputGradSimd } from '../wasm-simd/depthwise-simd';
 import { SimdModuleLoader } from '../wasm-simd/simd-module';
 import { BATCH_NORM_KERNEL_CONFIGS } from './batch-norm-kernels';
-import { convGeometry, type ConvGeometry, type ConvPad } from './conv-geometry';
+import { convGeometry, type ConvGeometry } from './conv-geometry';
 import { conv1x1BackpropFilter, conv1x1BackpropInput, isPointwise } from './conv1x1-backprop';
 import { conv2dBackpropFilterFast } from './conv2d-backprop-filter';
 import { conv2dBackpropInputFast } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterFast } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputFast } from './depthwise-backprop-input';
-import { depthwiseTiled, runNative } from './depthwise-tiled';
+import { depthwiseTiled, runNative, type DepthwiseAttrs } from './depthwise-tiled';
 import { maxPoolGradFixed } from './max-pool-grad';
 import { unsortedSegmentSumFast } from './unsorted-segment-sum';
 
@@ -73,22 +73,12 @@ function kernelArgs(tf: TfCore, inputs: NamedTensorInfoMap, kernel: string): Ker
   return { tensor, tensor4d, optional };
 }
 
-/** Attributes of DepthwiseConv2dNative / FusedDepthwiseConv2D that the SIMD forward reads. */
-interface DepthwiseForwardAttrs {
-  strides: [number, number] | number;
-  pad: ConvPad;
-  dilations?: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  dataFormat?: 'NHWC' | 'NCHW';
-  activation?: string;
-}
-
 /**
  * The geometry of a forward depthwise conv the SIMD kernel computes (NHWC, dilation 1, activation
  * none/linear/relu), else undefined (the caller runs the tiled or wasm's own kernel).
  */
 function simdForwardGeometry(tf: TfCore, x: Tensor4D, filter: Tensor4D, attrs: NamedAttrMap): ConvGeometry | undefined {
-  const a = attrs as unknown as DepthwiseForwardAttrs;
+  const a = attrs as unknown as DepthwiseAttrs;
   const d = a.dilations ?? 1;
   const dilated = typeof d === 'number' ? d !== 1 : d[0] !== 1 || d[1] !== 1;
   const activationOk = a.activation === undefined || a.activation === 'linear' || a.activation === 'relu';
@@ -146,7 +136,7 @@ const COMPUTE: Record<string, Compute> = {
     const prelu = args.optional('preluActivationWeights');
     if (prelu !== undefined) return runNative(tf, native, { x, filter, bias, preluActivationWeights: prelu }, attrs);
     const g = simdForwardGeometry(tf, x, filter, attrs);
-    const relu = (attrs as unknown as DepthwiseForwardAttrs).activation === 'relu';
+    const relu = (attrs as unknown as DepthwiseAttrs).activation === 'relu';
     const fast = g === undefined ? undefined : depthwiseForwardSimd(tf, simd, x, filter, g, bias, relu);
     return fast ?? depthwiseTiled(tf, x, filter, attrs, bias) ?? runNative(tf, native, { x, filter, bias }, attrs);
   },

@@ -42,6 +42,13 @@ function recordLaunch(): { events: LaunchEvents; failed(): Promise<string>; spaw
   };
 }
 
+/** Starts `exit 0` through `launcher` and checks that it runs. */
+async function assertServing(launcher: SpawnerLauncher, cwd: string): Promise<void> {
+  const ok = recordLaunch();
+  launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd, env: {} }, ok.events);
+  assert.ok((await ok.spawned()) > 0);
+}
+
 /** Both spawners: the native one (built by scripts/build-native.js) and the Node one. */
 const KINDS = ['native', 'node'] as const;
 
@@ -78,10 +85,7 @@ for (const kind of KINDS) {
         const noShell = recordLaunch();
         launcher.launch({ shell: `${dir.root}/nosh`, script: 'exit 0', cwd: dir.root, env: {} }, noShell.events);
         assert.match(await noShell.failed(), /ENOENT/);
-        // The spawner is still serving.
-        const ok = recordLaunch();
-        launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: dir.root, env: {} }, ok.events);
-        assert.ok((await ok.spawned()) > 0);
+        await assertServing(launcher, dir.root); // the spawner is still serving
       } finally {
         await launcher.close();
         dir.remove();
@@ -264,9 +268,7 @@ describe('the native spawner specifically', () => {
       const bad = recordLaunch();
       launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: dir.root, env: { X: 'a\0b' } }, bad.events);
       assert.match(await bad.failed(), /"X" cannot be passed/);
-      const ok = recordLaunch();
-      launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: dir.root, env: {} }, ok.events);
-      assert.ok((await ok.spawned()) > 0);
+      await assertServing(launcher, dir.root);
     } finally {
       await launcher.close();
       dir.remove();

@@ -10,7 +10,7 @@ import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-tr
 import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
 import { RecordingListener, makeJob, withTimeout } from '../local/recording-listener';
 import { until } from '../../server/daemon-process';
-import { FAST_SERVICE as FAST, jobsKnownToSlurm, queuedJobs, requireSlurm, serviceSuite, writePythonTrial } from './slurm-test-kit';
+import { FAST_SERVICE as FAST, jobsKnownToSlurm, queuedJobs, requireSlurm, serviceSuite, writeReleaseGatedWorker } from './slurm-test-kit';
 
 const params = (trialId: string): { type: 'parameters'; trialId: string; sequence: number; parameters: Record<string, number>; trialDir: string } => ({ type: 'parameters', trialId, sequence: 0, parameters: { x: 1 }, trialDir: `/t/${trialId}` });
 
@@ -59,16 +59,7 @@ describe('Slurm reuse mode: a daemon killed with SIGKILL after writing a reply t
   it('the worker reads the reply after the restart, the trial runs once, the next reply (after a torn line) reaches the same worker', async () => {
     const experimentId = newExperiment('rfk');
     const workersDir = path.join(dir.root, 'workers-k');
-    writePythonTrial(path.join(dir.root, 'loop.py'), [
-      'while True:',
-      '    p = nt.get_next_parameters()',
-      '    if p is None:',
-      '        break',
-      '    nt.report_intermediate_result(0.5)',
-      `    while not os.path.exists(os.path.join(${JSON.stringify(dir.root)}, "release-" + nt.get_trial_id())):`,
-      '        time.sleep(0.05)',
-      '    nt.report_final_result(p["lr"])',
-    ]);
+    writeReleaseGatedWorker(dir.root, 'loop.py');
     const release = (trialId: string): void => writeFileSync(path.join(dir.root, `release-${trialId}`), '');
     const childArgs = { root: dir.root, workersDir, experimentId, trialId: 'k0', command: 'python3 loop.py' };
     const child = spawn(process.execPath, [path.join(__dirname, 'reuse-daemon-child.js'), JSON.stringify(childArgs)], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -7,7 +7,7 @@ import { SlurmTrainingService } from '../../../../daemon/training/slurm/slurm-tr
 import type { SlurmTrainingServiceConfig } from '../../../../daemon/config/experiment-config';
 import { RecordingListener, makeJob } from '../local/recording-listener';
 import { until } from '../../server/daemon-process';
-import { FAST_SERVICE as FAST, jobsKnownToSlurm, queuedJobs, requireSlurm, serviceSuite, workerOfTrial, writePythonTrial } from './slurm-test-kit';
+import { FAST_SERVICE as FAST, jobsKnownToSlurm, queuedJobs, requireSlurm, serviceSuite, workerOfTrial, writeReleaseGatedWorker } from './slurm-test-kit';
 
 const CONFIG: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode: true, cpusPerTrial: 1 };
 const available = requireSlurm();
@@ -15,21 +15,8 @@ const available = requireSlurm();
 describe('Slurm reuse mode: a new service object re-attaches to the worker jobs of an earlier one (real cluster)', { skip: !available }, () => {
   const { dir, newExperiment } = serviceSuite('slurm-reuse-reattach');
 
-  /** A python worker: each trial waits for `release-<trial>` before it reports; `once` ends the worker after one trial. */
-  function workerScript(name: string, once: boolean): string {
-    writePythonTrial(path.join(dir.root, name), [
-      'while True:',
-      '    p = nt.get_next_parameters()',
-      '    if p is None:',
-      '        break',
-      '    nt.report_intermediate_result(0.5)',
-      `    while not os.path.exists(os.path.join(${JSON.stringify(dir.root)}, "release-" + nt.get_trial_id())):`,
-      '        time.sleep(0.05)',
-      '    nt.report_final_result(p["lr"])',
-      ...(once ? ['    break'] : []),
-    ]);
-    return `python3 ${name}`;
-  }
+  /** A python worker gated by `release-<trial>` files (see writeReleaseGatedWorker). */
+  const workerScript = (name: string, once: boolean): string => writeReleaseGatedWorker(dir.root, name, once);
   const release = (trialId: string): void => writeFileSync(path.join(dir.root, `release-${trialId}`), '');
 
   it('a pending worker is adopted with its trial, runs it, then takes the next trial: no new submission', async () => {

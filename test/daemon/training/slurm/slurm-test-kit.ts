@@ -62,6 +62,26 @@ export function writePythonTrial(file: string, body: string[]): void {
   writeFileSync(file, ['import os, sys, time', `sys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})`, 'import nasctl_trial as nt', ...body, ''].join('\n'));
 }
 
+/**
+ * Writes a python reuse worker `root/name` whose every trial reports 0.5, then waits for the file
+ * `root/release-<trial id>` before it reports its final result (the parameter `lr`); `once` ends
+ * the worker after one trial. Returns the trial command.
+ */
+export function writeReleaseGatedWorker(root: string, name: string, once = false): string {
+  writePythonTrial(join(root, name), [
+    'while True:',
+    '    p = nt.get_next_parameters()',
+    '    if p is None:',
+    '        break',
+    '    nt.report_intermediate_result(0.5)',
+    `    while not os.path.exists(os.path.join(${JSON.stringify(root)}, "release-" + nt.get_trial_id())):`,
+    '        time.sleep(0.05)',
+    '    nt.report_final_result(p["lr"])',
+    ...(once ? ['    break'] : []),
+  ]);
+  return `python3 ${name}`;
+}
+
 /** Python lines (indented by `indent`) that append "<slurm job id> <trial id>" to `<home>/runs.txt`; read back by `recordedRuns`. */
 export function recordRun(home: string, indent = ''): string[] {
   return [`${indent}with open(${JSON.stringify(join(home, 'runs.txt'))}, "a") as f:`, `${indent}    f.write("%s %s\\n" % (os.environ.get("SLURM_JOB_ID", "?"), nt.get_trial_id()))`];

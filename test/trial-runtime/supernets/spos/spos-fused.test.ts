@@ -1,6 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkFusedLeakFree } from '../fused-checks';
 import { useCpuBackend } from '../../nn/tf-cpu';
 import { SposSupernet } from '../../../../trial-runtime/supernets/spos/spos-supernet';
 import { createSupernet } from '../../../../trial-runtime/supernets/registry';
@@ -55,18 +56,9 @@ test('after a training step the fused eval forward follows the new weights', () 
 });
 
 test('fused passes leak nothing; dispose frees the folded kernels with the weights', () => {
-  const base = tf.memory().numTensors;
-  const net = small(3);
   const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
-  const run = (): void => tf.tidy(() => void net.forward(x, [1, 2, 3, 0], { training: false, fuse: true }));
-  run();
-  const held = tf.memory().numTensors;
-  run();
-  run();
-  assert.equal(tf.memory().numTensors, held, 'repeated fused passes must not grow the tensor count');
-  net.dispose();
+  checkFusedLeakFree(() => small(3), x, [[1, 2, 3, 0]]);
   x.dispose();
-  assert.equal(tf.memory().numTensors, base, 'dispose must free the weights and the cached folded kernels');
 });
 
 test('spos-cpu preset: fused eval equals plain eval', () => {
