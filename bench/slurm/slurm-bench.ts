@@ -76,27 +76,33 @@ async function main(): Promise<void> {
   );
   const command = `python3 ${worker}`;
   const slurm = { platform: 'slurm', cpusPerTrial: 1 };
-  const figures: OverheadFigure[] = [];
+  let scenarios: Scenarios;
   try {
-    figures.push(await runScenario('local reuse mode (reference)', Number(values['local-trials']), concurrency, command, { platform: 'local', reuseMode: true }));
-    if (values['skip-spawn'] !== true) figures.push(await runScenario('Slurm spawn mode (one sbatch per trial)', Number(values['spawn-trials']), concurrency, command, { ...slurm, reuseMode: false }));
-    figures.push(await runScenario('Slurm reuse mode (worker jobs)', Number(values['reuse-trials']), concurrency, command, { ...slurm, reuseMode: true }));
+    const local = await runScenario('local reuse mode (reference)', Number(values['local-trials']), concurrency, command, { platform: 'local', reuseMode: true });
+    const spawn = values['skip-spawn'] === true ? undefined : await runScenario('Slurm spawn mode (one sbatch per trial)', Number(values['spawn-trials']), concurrency, command, { ...slurm, reuseMode: false });
+    const reuse = await runScenario('Slurm reuse mode (worker jobs)', Number(values['reuse-trials']), concurrency, command, { ...slurm, reuseMode: true });
+    scenarios = { local, spawn, reuse };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  printTable(figures);
+  printTable(scenarios);
 }
 
-function printTable(figures: OverheadFigure[]): void {
+/** The figures of one run; `spawn` is undefined under `--skip-spawn`. */
+interface Scenarios {
+  local: OverheadFigure;
+  spawn: OverheadFigure | undefined;
+  reuse: OverheadFigure;
+}
+
+function printTable({ local, spawn, reuse }: Scenarios): void {
+  const figures = spawn === undefined ? [local, reuse] : [local, spawn, reuse];
   const pad = (s: string, n: number) => s.padEnd(n);
   const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2));
   console.log(`${pad('scenario', 42)} ${pad('trials', 7)} ${pad('seconds', 8)} ${pad('trials/s', 9)} ${pad('overhead ms/trial', 18)} ${pad('steady ms/trial', 16)} daemon CPU ms/trial`);
   for (const f of figures) {
     console.log(`${pad(f.name, 42)} ${pad(String(f.trials), 7)} ${pad(f.seconds.toFixed(2), 8)} ${pad(f.trialsPerSecond.toFixed(1), 9)} ${pad(ms(f.overheadMsPerTrial), 18)} ${pad(ms(f.steadyOverheadMsPerTrial), 16)} ${f.daemonCpuMsPerTrial.toFixed(3)}`);
   }
-  const local = figures[0]!;
-  const reuse = figures[figures.length - 1]!;
-  const spawn = figures.length === 3 ? figures[1] : undefined;
   const ratio = (reuse.steadyOverheadMsPerTrial ?? reuse.overheadMsPerTrial) / (local.steadyOverheadMsPerTrial ?? local.overheadMsPerTrial);
   const ratioAll = reuse.overheadMsPerTrial / local.overheadMsPerTrial;
   console.log(`slurm reuse / local reuse per-trial overhead: ${ratio.toFixed(1)}× steady state, ${ratioAll.toFixed(1)}× including worker starts (goal: within 2×) ${ratio <= 2 ? 'MET' : 'NOT MET'}`);

@@ -3,6 +3,9 @@ import type { CostModel, SearchSpace } from '../../tuners/search-space';
 import { createRng } from '../../tuners/rng';
 import { candidateCost } from '../../tuners/space/cost';
 import { Module } from '../nn/module';
+import type { BatchNorm } from '../nn/batch-norm';
+import type { Conv2d } from '../nn/conv2d';
+import { ConvBnPair, type PairActivation } from '../nn/conv-bn-pair';
 import { indicesToParameters, parseIndexArch } from './arch-parsing';
 import type { ArchCost, ArchInput, ForwardOptions, Supernet } from './supernet';
 
@@ -47,6 +50,8 @@ export abstract class SupernetBase implements Supernet {
   protected readonly space: SearchSpace;
   private readonly tree = new RootModule();
   private readonly scope: string;
+  /** Pairs of top-level modules made by {@link convBnPair}; their folded kernels go in {@link dispose}. */
+  private readonly pairs: ConvBnPair[] = [];
 
   protected constructor(init: SupernetBaseInit) {
     const seed = init.seed ?? 0;
@@ -63,6 +68,17 @@ export abstract class SupernetBase implements Supernet {
   /** Registers a top-level module under the root; returns it. */
   protected add<M extends Module>(m: M): M {
     return this.tree.add(m);
+  }
+
+  /**
+   * A {@link ConvBnPair} of top-level modules (e.g. the stem's conv and BN, registered with
+   * {@link add}); called from constructors. Blocks hold their own pairs and release them in
+   * `releaseCaches`; these have no block, so {@link dispose} releases their folded kernels.
+   */
+  protected convBnPair(conv: Conv2d, bn: BatchNorm, activation: PairActivation = 'none'): ConvBnPair {
+    const pair = new ConvBnPair(conv, bn, activation);
+    this.pairs.push(pair);
+    return pair;
   }
 
   /** The space's own string form (arch string, genotype) -> canonical indices; throws ConfigError. */
@@ -124,7 +140,9 @@ export abstract class SupernetBase implements Supernet {
   /** Modules with weights on the path `idx` (canonical indices); weights are built. */
   protected abstract pathModules(idx: readonly number[]): Module[];
 
+  /** Frees the weights and every folded kernel (blocks' and {@link convBnPair}'s). */
   dispose(): void {
+    for (const p of this.pairs) p.release();
     this.root.dispose();
   }
 }

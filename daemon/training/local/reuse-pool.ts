@@ -27,7 +27,6 @@ export interface ReusePoolHost {
   appendFile(file: string, data: string): void;
 }
 
-
 /** One per service in reuse mode. */
 export class ReusePool {
   private readonly host: ReusePoolHost;

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { LineDecoder } from '../../../trial-runtime/protocol/line-decoder';
 import { encodeNativeRequest } from './native-spawner-protocol';
 import { SPAWNER_SOCKET_ENV, addressToEnv, type SpawnRequest } from './spawner-messages';
 
@@ -78,22 +79,20 @@ export function startNativeSpawner(binary: string, address: string, events: Spaw
   child.stdin?.on('error', (error) => events.log(`spawner: request not delivered (${error.message})`));
   const stdout = child.stdout as (Readable & { ref?: () => void; unref?: () => void }) | null;
   stdout?.unref?.();
-  let partial = '';
-  stdout?.setEncoding('utf8');
-  stdout?.on('data', (text: string) => {
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
+  const lines = new LineDecoder({
+    onLine: (line) => {
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch {
         events.log(`spawner: unreadable reply ${JSON.stringify(line.slice(0, 200))}; ignored`);
-        continue;
+        return;
       }
       events.onReply(value);
-    }
+    },
+    onLineError: (error, preview) => events.log(`spawner: ${error} (${JSON.stringify(preview)}); ignored`),
   });
+  stdout?.on('data', (chunk: Buffer) => lines.push(chunk));
   return {
     child,
     send(request) {

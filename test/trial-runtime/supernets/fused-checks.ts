@@ -94,22 +94,26 @@ export function trainStep(net: Supernet, x: tf.Tensor4D, arch: readonly number[]
  */
 export function checkFusedEqualsPlain(net: Supernet, x: tf.Tensor4D, archs: ReadonlyArray<readonly number[]>, seed = 1): void {
   randomizeBatchNorms(net, seed);
+  const assertClose = (arch: readonly number[], when: string): void => {
+    const e = fusedError(net, x, arch);
+    assert.ok(e < FUSED_TOLERANCE, `${when}, arch ${JSON.stringify(arch)}: ${e}`);
+  };
   for (const arch of archs) {
     const tag = JSON.stringify(arch);
-    assert.ok(fusedError(net, x, arch) < FUSED_TOLERANCE, `random BN stats, arch ${tag}: ${fusedError(net, x, arch)}`);
+    assertClose(arch, 'random BN stats');
     const before = fusedLogits(net, x, arch);
     trainStep(net, x, arch);
-    assert.ok(fusedLogits(net, x, arch).every(Number.isFinite), `the training step of ${tag} must keep the logits finite`);
-    assert.notDeepEqual(fusedLogits(net, x, arch), before, `a training step must change the fused output of ${tag}`);
-    assert.ok(fusedError(net, x, arch) < FUSED_TOLERANCE, `after a training step, arch ${tag}: ${fusedError(net, x, arch)}`);
-    const trained = fusedLogits(net, x, arch);
+    const stepped = fusedLogits(net, x, arch);
+    assert.ok(stepped.every(Number.isFinite), `the training step of ${tag} must keep the logits finite`);
+    assert.notDeepEqual(stepped, before, `a training step must change the fused output of ${tag}`);
+    assertClose(arch, 'after a training step');
     tf.tidy(() => {
       net.variablesForArch([...arch]).forEach((v, i) => {
         if (v.rank === 4) v.assign(tf.mul(v, tf.randomUniform(v.shape, 0.5, 1.5, 'float32', seed * 1000 + i)));
       });
     });
-    assert.notDeepEqual(fusedLogits(net, x, arch), trained, `new conv weights must change the fused output of ${tag} (refold)`);
-    assert.ok(fusedError(net, x, arch) < FUSED_TOLERANCE, `after assigning new weights, arch ${tag}: ${fusedError(net, x, arch)}`);
+    assert.notDeepEqual(fusedLogits(net, x, arch), stepped, `new conv weights must change the fused output of ${tag} (refold)`);
+    assertClose(arch, 'after assigning new weights');
   }
 }
 

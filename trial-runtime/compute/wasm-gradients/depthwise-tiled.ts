@@ -18,6 +18,15 @@ export interface DepthwiseAttrs {
   activation?: string;
 }
 
+/**
+ * True when the conv is NHWC with no activation, 'linear' or 'relu': the attributes the tiled and
+ * the SIMD forward paths compute (they add bias and ReLU themselves). Pure; called by both.
+ */
+export function nhwcLinearOrRelu(a: DepthwiseAttrs): boolean {
+  const activationOk = a.activation === undefined || a.activation === 'linear' || a.activation === 'relu';
+  return (a.dataFormat ?? 'NHWC') === 'NHWC' && activationOk;
+}
+
 /** One 5x5 tile: where it sits in the filter and the explicit padding that lines its output up. */
 interface Tile {
   row: number;
@@ -64,8 +73,7 @@ export function planTiles(info: ReturnType<TfCore['backend_util']['computeConv2D
 export function depthwiseTiled(tf: TfCore, x: Tensor4D, filter: Tensor4D, attrs: NamedAttrMap, bias?: Tensor1D): Tensor4D | undefined {
   const a = attrs as unknown as DepthwiseAttrs;
   const [kh, kw] = filter.shape;
-  const activationOk = a.activation === undefined || a.activation === 'linear' || a.activation === 'relu';
-  if (kh * kw <= FAST_DEPTHWISE_TAPS || (a.dataFormat ?? 'NHWC') !== 'NHWC' || !activationOk) return undefined;
+  if (kh * kw <= FAST_DEPTHWISE_TAPS || !nhwcLinearOrRelu(a)) return undefined;
   const info = tf.backend_util.computeConv2DInfo(x.shape, filter.shape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
   const tiles = planTiles(info);
   if (!tiles) return undefined;

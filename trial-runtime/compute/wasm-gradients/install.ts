@@ -23,7 +23,7 @@ import { conv2dBackpropFilterFast } from './conv2d-backprop-filter';
 import { conv2dBackpropInputFast } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterFast } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputFast } from './depthwise-backprop-input';
-import { depthwiseTiled, runNative, type DepthwiseAttrs } from './depthwise-tiled';
+import { depthwiseTiled, nhwcLinearOrRelu, runNative, type DepthwiseAttrs } from './depthwise-tiled';
 import { maxPoolGradFixed } from './max-pool-grad';
 import { unsortedSegmentSumFast } from './unsorted-segment-sum';
 
@@ -81,8 +81,7 @@ function simdForwardGeometry(tf: TfCore, x: Tensor4D, filter: Tensor4D, attrs: N
   const a = attrs as unknown as DepthwiseAttrs;
   const d = a.dilations ?? 1;
   const dilated = typeof d === 'number' ? d !== 1 : d[0] !== 1 || d[1] !== 1;
-  const activationOk = a.activation === undefined || a.activation === 'linear' || a.activation === 'relu';
-  if (dilated || (a.dataFormat ?? 'NHWC') !== 'NHWC' || !activationOk) return undefined;
+  if (dilated || !nhwcLinearOrRelu(a)) return undefined;
   return convGeometry(tf, x.shape, filter.shape, a.strides, a.pad, a.dimRoundingMode, true);
 }
 

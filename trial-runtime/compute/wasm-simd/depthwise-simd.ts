@@ -1,7 +1,7 @@
 import type { Tensor, Tensor1D, Tensor4D, TensorInfo } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../tf-core';
 import type { ConvGeometry } from '../wasm-gradients/conv-geometry';
-import type { SimdKernels, SimdModuleLoader, WasmHeapBackend } from './simd-module';
+import type { SimdModuleLoader, WasmHeapBackend } from './simd-module';
 
 /**
  * Depthwise convolution (channel multiplier 1): its two gradients and the forward conv as calls of
@@ -25,8 +25,15 @@ function offsetOf(backend: WasmHeapBackend, t: TensorInfo, kernel: string): numb
   return data.memoryOffset;
 }
 
-function simdFor(tf: TfCore, loader: SimdModuleLoader): SimdKernels | undefined {
-  return loader.kernelsFor(tf.backend());
+/** The shape arguments every export of the module takes, in its order (n, h, w, c, oh, ow, kh, kw, sh, sw, pt, pl). */
+type ShapeArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
+
+/** The module's shape arguments for a conv geometry (NHWC, multiplier 1). Pure. */
+function shapeArgs(g: ConvGeometry): ShapeArgs {
+  return [
+    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
+    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.pad.top, g.pad.left,
+  ];
 }
 
 /**
@@ -38,7 +45,7 @@ function simdFor(tf: TfCore, loader: SimdModuleLoader): SimdKernels | undefined 
  */
 export function depthwiseFilterGradSimd(tf: TfCore, loader: SimdModuleLoader, x: Tensor4D, dy: Tensor4D, g: ConvGeometry, multiplier: number): Tensor4D | undefined {
   if (!fits(multiplier, [x, dy])) return undefined;
-  const simd = simdFor(tf, loader);
+  const simd = loader.kernelsFor(tf.backend());
   if (simd === undefined) return undefined;
   const { backend, exports } = simd;
   const kernel = 'DepthwiseConv2dNativeBackpropFilter';
@@ -53,11 +60,7 @@ export function depthwiseFilterGradSimd(tf: TfCore, loader: SimdModuleLoader, x:
   let out: TensorInfo;
   try {
     out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, 1], 'float32');
-    exports.dwFilterGrad(
-      xOff, dyOff, offsetOf(backend, out, kernel), scratch,
-      g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
-      g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.pad.top, g.pad.left,
-    );
+    exports.dwFilterGrad(xOff, dyOff, offsetOf(backend, out, kernel), scratch, ...shapeArgs(g));
   } finally {
     backend.wasm._free(scratch);
   }
@@ -72,27 +75,24 @@ export function depthwiseFilterGradSimd(tf: TfCore, loader: SimdModuleLoader, x:
  */
 export function depthwiseInputGradSimd(tf: TfCore, loader: SimdModuleLoader, dy: Tensor4D, filter: Tensor4D, g: ConvGeometry): Tensor4D | undefined {
   if (!fits(filter.shape[3], [dy, filter])) return undefined;
-  const simd = simdFor(tf, loader);
+  const simd = loader.kernelsFor(tf.backend());
   if (simd === undefined) return undefined;
   const { backend, exports } = simd;
   const kernel = 'DepthwiseConv2dNativeBackpropInput';
   const dyOff = offsetOf(backend, dy, kernel);
   const filterOff = offsetOf(backend, filter, kernel);
   const out = backend.makeOutput([g.batch, g.inHeight, g.inWidth, g.inChannels], 'float32');
-  exports.dwInputGrad(
-    dyOff, filterOff, offsetOf(backend, out, kernel),
-    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
-    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.pad.top, g.pad.left,
-  );
+  exports.dwInputGrad(dyOff, filterOff, offsetOf(backend, out, kernel), ...shapeArgs(g));
   return tf.engine().makeTensorFromTensorInfo(out) as Tensor4D;
 }
 
 /**
  * Forward depthwise conv, multiplier 1, with an optional per-channel bias and ReLU (the
  * FusedDepthwiseConv2D of SPOS's folded eval layers), gathered per output pixel. Called by the
- * DepthwiseConv2dNative / FusedDepthwiseConv2D kernels for the filters where it beats wasm's own
- * (see install.ts), with `g` from convGeometry. Returns a new [N, outH, outW, C] tensor, or
- * undefined when the SIMD module is unavailable, the multiplier is above 1 or the bias is not [C].
+ * DepthwiseConv2dNative / FusedDepthwiseConv2D kernels for every NHWC, dilation-1 conv with no
+ * activation or ReLU (install.ts), with `g` from convGeometry. Returns a new [N, outH, outW, C]
+ * tensor, or undefined when the SIMD module is unavailable, the multiplier is above 1 or the bias
+ * is not [C].
  */
 export function depthwiseForwardSimd(
   tf: TfCore,
@@ -105,7 +105,7 @@ export function depthwiseForwardSimd(
 ): Tensor4D | undefined {
   const tensors = bias === undefined ? [x, filter] : [x, filter, bias];
   if (!fits(filter.shape[3], tensors) || (bias !== undefined && bias.size !== g.inChannels)) return undefined;
-  const simd = simdFor(tf, loader);
+  const simd = loader.kernelsFor(tf.backend());
   if (simd === undefined) return undefined;
   const { backend, exports } = simd;
   const kernel = 'DepthwiseConv2dNative';
@@ -114,9 +114,7 @@ export function depthwiseForwardSimd(
   const biasOff = bias === undefined ? 0 : offsetOf(backend, bias, kernel);
   const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, g.inChannels], 'float32');
   exports.dwForward(
-    xOff, filterOff, biasOff, offsetOf(backend, out, kernel),
-    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
-    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.pad.top, g.pad.left,
+    xOff, filterOff, biasOff, offsetOf(backend, out, kernel), ...shapeArgs(g),
     bias === undefined ? 0 : 1, relu ? 1 : 0,
   );
   return tf.engine().makeTensorFromTensorInfo(out) as Tensor4D;

@@ -4,7 +4,7 @@ import type { CostModel, SearchSpace } from '../../../tuners/search-space';
 import { Module, childPath } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
-import { ConvBnPair } from '../../nn/conv-bn-pair';
+import type { ConvBnPair } from '../../nn/conv-bn-pair';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { convOutputSize } from '../../nn/conv-cost';
@@ -56,7 +56,7 @@ export class CreamSupernet extends SupernetBase {
     const he = (k: number, out: number): { kind: 'normal'; std: number; seed: number } => ({ kind: 'normal', std: Math.sqrt(2 / (k * k * out)), seed: seeds() });
     const stemConv = this.add(new Conv2d('conv_stem', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: r.stemStride, init: he(3, r.stemChannels) }));
     const stemBn = this.add(new BatchNorm('bn1', { channels: r.stemChannels }));
-    this.stem = { conv: stemConv, bn: stemBn, pair: new ConvBnPair(stemConv, stemBn, swish) };
+    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn, swish) };
     this.stage0 = this.add(new DepthwiseSeparable('blocks.0.0', r.stemChannels, r.stage0Channels, 3, 1, seeds));
     let prev = r.stage0Channels;
     r.stageChannels.forEach((out, s) => {
@@ -202,11 +202,5 @@ export class CreamSupernet extends SupernetBase {
   /** Op `c` of choice layer `i`. */
   private block(i: number, c: number): InvertedResidual {
     return (this.layers[i] as InvertedResidual[])[c] as InvertedResidual;
-  }
-
-  /** Frees the stem's folded kernel with the weights. */
-  override dispose(): void {
-    this.stem.pair.release();
-    super.dispose();
   }
 }

@@ -3,7 +3,7 @@ import { ConfigError } from '../../../daemon/errors';
 import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
-import { ConvBnPair } from '../../nn/conv-bn-pair';
+import type { ConvBnPair } from '../../nn/conv-bn-pair';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { parseIndexArch } from '../arch-parsing';
@@ -68,7 +68,7 @@ export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends Super
     const cStem = shape.stemMultiplier * shape.channels;
     const stemConv = this.add(new Conv2d('stem.conv', { inChannels: shape.inChannels, outChannels: cStem, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * cStem)), seed: seeds() } }));
     const stemBn = this.add(new BatchNorm('stem.bn', { channels: cStem }));
-    this.stem = { conv: stemConv, bn: stemBn, pair: new ConvBnPair(stemConv, stemBn) };
+    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn) };
     let [cPrevPrev, cPrev, c] = [cStem, cStem, shape.channels];
     let reductionPrev = false;
     const reductions = reductionLayers(shape.layers);
@@ -147,12 +147,6 @@ export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends Super
     }
     if (needed[0]) mods.push(this.stem.conv, this.stem.bn);
     return mods;
-  }
-
-  /** Frees the stem's folded kernel with the weights. */
-  override dispose(): void {
-    this.stem.pair.release();
-    super.dispose();
   }
 }
 

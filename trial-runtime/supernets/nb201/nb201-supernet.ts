@@ -4,7 +4,7 @@ import type { CostModel, SearchSpace } from '../../../tuners/search-space';
 import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
-import { ConvBnPair } from '../../nn/conv-bn-pair';
+import type { ConvBnPair } from '../../nn/conv-bn-pair';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { dropout } from '../../nn/activations';
@@ -67,7 +67,7 @@ export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
     const seeds = this.seeds;
     const stemConv = this.add(new Conv2d('stem.conv', { inChannels, outChannels: C, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * C)), seed: seeds() } }));
     const stemBn = this.add(new BatchNorm('stem.bn', { channels: C }));
-    this.stem = { conv: stemConv, bn: stemBn, pair: new ConvBnPair(stemConv, stemBn) };
+    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn) };
     const affine = options.cellBnAffine ?? false;
     let layer = 0;
     for (let s = 0; s < 3; s++) {
@@ -135,12 +135,6 @@ export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
     const mods: Module[] = [this.stem.conv, this.stem.bn];
     for (const m of this.body) mods.push(...(m instanceof Nb201ResBlock ? [m] : cellModules(m)));
     return [...mods, ...head];
-  }
-
-  /** Frees the stem's folded kernel with the weights. */
-  override dispose(): void {
-    this.stem.pair.release();
-    super.dispose();
   }
 }
 

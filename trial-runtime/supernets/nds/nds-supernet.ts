@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
-import { ConvBnPair } from '../../nn/conv-bn-pair';
+import type { ConvBnPair } from '../../nn/conv-bn-pair';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { parseIndexArch } from '../arch-parsing';
@@ -57,7 +57,7 @@ export class NdsSupernet extends SupernetBase {
     const seeds = this.seeds;
     const stemConv = this.add(new Conv2d('stem.conv', { inChannels: r.inChannels, outChannels: r.stemWidth, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * r.stemWidth)), seed: seeds() } }));
     const stemBn = this.add(new BatchNorm('stem.bn', { channels: r.stemWidth, affine: false }));
-    this.stem = { conv: stemConv, bn: stemBn, pair: new ConvBnPair(stemConv, stemBn, 'relu') };
+    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn, 'relu') };
     const maxW = Math.max(...r.widths);
     const maxWb = Math.max(...r.widths.flatMap((w) => r.botMuls.map((b) => bottleneckWidth(w, b))));
     for (let s = 0; s < r.numStages; s++) {
@@ -128,11 +128,5 @@ export class NdsSupernet extends SupernetBase {
     for (const { block, choice } of this.path(decodeNdsArch(this.resolved, idx))) mods.push(...block.modulesFor(choice));
     mods.push(this.fc);
     return mods;
-  }
-
-  /** Frees the stem's folded kernel with the weights. */
-  override dispose(): void {
-    this.stem.pair.release();
-    super.dispose();
   }
 }

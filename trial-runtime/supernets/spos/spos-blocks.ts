@@ -3,7 +3,7 @@ import { Module, childPath } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
 import { channelShuffle } from '../../nn/channel-shuffle';
-import { FoldedConvBn } from '../../nn/folded-conv-bn';
+import { ConvBnPair } from '../../nn/conv-bn-pair';
 import { convFlops, convOutputSize, convParams } from '../../nn/conv-cost';
 import type { ArchCost } from '../supernet';
 
@@ -32,8 +32,8 @@ function sposStd(inChannels: number, groups: number): number {
 class ConvBn extends Module {
   readonly conv: Conv2d;
   readonly bn: BatchNorm;
-  /** Eval fast path (BN folded into the conv), created on first use; see {@link FoldedConvBn}. */
-  private folded: FoldedConvBn | undefined;
+  /** The conv + BN (+ ReLU), with its eval fast path (BN folded into the conv; see {@link ConvBnPair}). */
+  private readonly pair: ConvBnPair;
 
   constructor(path: string, inC: number, outC: number, k: number, stride: number, depthwise: boolean, readonly relu: boolean, seed: number) {
     super(path);
@@ -42,20 +42,16 @@ class ConvBn extends Module {
       new Conv2d(childPath(path, 'conv'), { inChannels: inC, outChannels: outC, kernelSize: k, stride, groups, init: { kind: 'normal', std: sposStd(inC, groups), seed } }),
     );
     this.bn = this.register(new BatchNorm(childPath(path, 'bn'), { channels: outC, affine: false }));
+    this.pair = new ConvBnPair(this.conv, this.bn, relu ? 'relu' : 'none');
   }
 
   /** `fuse` (eval mode only) runs the folded conv+BN(+ReLU) kernel. Call inside tf.tidy. */
   apply(x: tf.Tensor4D, training: boolean, fuse = false): tf.Tensor4D {
-    if (fuse && !training) {
-      this.folded ??= new FoldedConvBn(this.conv, this.bn, this.relu);
-      return this.folded.apply(x);
-    }
-    const y = this.bn.apply(this.conv.apply(x), training);
-    return this.relu ? tf.relu(y) : y;
+    return this.pair.apply(x, training, fuse);
   }
 
   protected override releaseCaches(): void {
-    this.folded?.release();
+    this.pair.release();
   }
 
   /** MACs at input size h x w, and the output size. */
@@ -119,7 +115,7 @@ export class SposBlock extends Module {
 
   /**
    * Call inside tf.tidy. `x` has `inp` channels (stride 2) or `out` channels (stride 1). `fuse`
-   * (eval mode only) runs each conv+BN(+ReLU) as one folded kernel ({@link FoldedConvBn}).
+   * (eval mode only) runs each conv+BN(+ReLU) as one folded kernel ({@link ConvBnPair}).
    */
   apply(x: tf.Tensor4D, training: boolean, fuse = false): tf.Tensor4D {
     if (this.config.stride === 1) {

@@ -4,7 +4,7 @@ import type { CostModel, SearchSpace } from '../../../tuners/search-space';
 import { Module, childPath } from '../../nn/module';
 import { Conv2d } from '../../nn/conv2d';
 import { BatchNorm } from '../../nn/batch-norm';
-import { FoldedConvBn } from '../../nn/folded-conv-bn';
+import type { ConvBnPair } from '../../nn/conv-bn-pair';
 import { Linear } from '../../nn/linear';
 import { globalAvgPool } from '../../nn/pooling';
 import { dropout } from '../../nn/activations';
@@ -94,17 +94,15 @@ export function resolveSposOptions(o: SposOptions): SposResolved {
  */
 export class SposSupernet extends SupernetBase {
   readonly resolved: SposResolved;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm };
+  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
   /** layers[i][c] = candidate c of choice layer i. */
   private readonly layers: SposBlock[][] = [];
   /** Input resolution of each choice layer. */
   private readonly layerInputSize: number[] = [];
   /** Resolution after the last choice layer (input of the last conv). */
   private readonly lastSize: number;
-  private readonly last: { conv: Conv2d; bn: BatchNorm };
+  private readonly last: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
   private readonly fc: Linear;
-  /** Eval fast path of the stem and last conv+BN+ReLU (created on first fused pass). */
-  private folded: { stem: FoldedConvBn; last: FoldedConvBn } | undefined;
   /** Additive cost model (analytic, computed once). */
   private readonly model: CostModel;
 
@@ -117,10 +115,9 @@ export class SposSupernet extends SupernetBase {
     super({ name, inputShape: [r.inputSize, r.inputSize, r.inChannels], numClasses: r.numClasses, space, seed: options.seed, scope: options.scope });
     this.resolved = r;
     const seeds = this.seeds;
-    this.stem = {
-      conv: this.add(new Conv2d('first_conv.conv', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: 2, init: { kind: 'normal', std: 0.01, seed: seeds() } })),
-      bn: this.add(new BatchNorm('first_conv.bn', { channels: r.stemChannels, affine: false })),
-    };
+    const stemConv = this.add(new Conv2d('first_conv.conv', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: 2, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
+    const stemBn = this.add(new BatchNorm('first_conv.bn', { channels: r.stemChannels, affine: false }));
+    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn, 'relu') };
     let size = convOutputSize(r.inputSize, 3, 2, 1);
     let prev = r.stemChannels;
     r.stageChannels.forEach((out, s) => {
@@ -135,10 +132,9 @@ export class SposSupernet extends SupernetBase {
       }
     });
     this.lastSize = size;
-    this.last = {
-      conv: this.add(new Conv2d('conv_last.conv', { inChannels: prev, outChannels: r.lastChannels, kernelSize: 1, init: { kind: 'normal', std: 1 / prev, seed: seeds() } })),
-      bn: this.add(new BatchNorm('conv_last.bn', { channels: r.lastChannels, affine: false })),
-    };
+    const lastConv = this.add(new Conv2d('conv_last.conv', { inChannels: prev, outChannels: r.lastChannels, kernelSize: 1, init: { kind: 'normal', std: 1 / prev, seed: seeds() } }));
+    const lastBn = this.add(new BatchNorm('conv_last.bn', { channels: r.lastChannels, affine: false }));
+    this.last = { conv: lastConv, bn: lastBn, pair: this.convBnPair(lastConv, lastBn, 'relu') };
     this.fc = this.add(new Linear('classifier', { inFeatures: r.lastChannels, outFeatures: r.numClasses, bias: false, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
     this.model = { base: this.baseCost(), perChoice: this.perChoiceCost() };
   }
@@ -200,21 +196,12 @@ export class SposSupernet extends SupernetBase {
 
   protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options: ForwardOptions): tf.Tensor2D {
     const fuse = !t && options.fuse === true;
-    if (fuse) this.folded ??= { stem: new FoldedConvBn(this.stem.conv, this.stem.bn, true), last: new FoldedConvBn(this.last.conv, this.last.bn, true) };
-    let y = fuse ? (this.folded as { stem: FoldedConvBn }).stem.apply(x) : tf.relu(this.stem.bn.apply(this.stem.conv.apply(x), t));
+    let y = this.stem.pair.apply(x, t, fuse);
     idx.forEach((c, i) => {
       y = this.block(i, c).apply(y, t, fuse);
     });
-    y = fuse ? (this.folded as { last: FoldedConvBn }).last.apply(y) : tf.relu(this.last.bn.apply(this.last.conv.apply(y), t));
+    y = this.last.pair.apply(y, t, fuse);
     return this.fc.apply(dropout(globalAvgPool(y), this.resolved.dropout, t, options.seed));
-  }
-
-  /** Disposes all weights and the cached folded kernels. */
-  override dispose(): void {
-    this.folded?.stem.release();
-    this.folded?.last.release();
-    this.folded = undefined;
-    super.dispose();
   }
 
   protected pathModules(idx: readonly number[]): Module[] {

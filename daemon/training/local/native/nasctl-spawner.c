@@ -297,8 +297,13 @@ static void serve(char **fields, size_t count) {
   free(env);
   close(channel); /* the child has its own copy (or none: it did not start) */
   if (error != 0) {
-    snprintf(message, sizeof message, "cannot start \"%s\" in %s: %s (%s)", shell, cwd, strerror(error),
-             error == ENOENT ? "ENOENT" : error == EACCES ? "EACCES" : error == ENOTDIR ? "ENOTDIR" : "errno");
+    const char *code = error == ENOENT ? "ENOENT" : error == EACCES ? "EACCES" : error == ENOTDIR ? "ENOTDIR" : NULL;
+    char number[32];
+    if (!code) {
+      snprintf(number, sizeof number, "errno %d", error);
+      code = number;
+    }
+    snprintf(message, sizeof message, "cannot start \"%s\" in %s: %s (%s)", shell, cwd, strerror(error), code);
     reply_failed(token, message);
     return;
   }

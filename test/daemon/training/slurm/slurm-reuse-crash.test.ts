@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialRecord } from '../../../../daemon/store/types';
 import { experimentDir } from '../../../../daemon/store/experiment-files';
+import { countReplies } from '../../../../daemon/training/slurm/reply-file';
 import { api, killDaemon, until } from '../../server/daemon-process';
 import { crashSuite, experimentEnd, jobsKnownToSlurm, queuedJobs, recordedRuns as runs, recordRun, requireSlurm, writePythonTrial } from './slurm-test-kit';
 
@@ -19,8 +20,7 @@ function waitingWorkers(workersDir: string): number {
     const dir = join(workersDir, name);
     const messages = existsSync(join(dir, 'messages.jsonl')) ? readFileSync(join(dir, 'messages.jsonl'), 'utf8') : '';
     const requests = messages.split('\n').filter((l) => l.includes('"request_parameters"')).length;
-    const replies = existsSync(join(dir, 'replies.jsonl')) ? readFileSync(join(dir, 'replies.jsonl'), 'utf8').split('\n').length - 1 : 0;
-    if (requests > replies) waiting += 1;
+    if (requests > countReplies(dir)) waiting += 1;
   }
   return waiting;
 }

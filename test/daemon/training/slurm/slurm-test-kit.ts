@@ -8,12 +8,22 @@ import { slurmAvailable } from '../../../../daemon/training/slurm/slurm-cli';
 import { makeTempDir, PYTHON_CLIENT_DIR } from '../local/recording-listener';
 import { api, killDaemon, startDaemon, until, type DaemonProcess } from '../../server/daemon-process';
 
-/** True when a Slurm controller answers; prints a loud notice when it does not. */
+/**
+ * True when a Slurm controller answers; prints a loud notice when it does not (the tests skip), and
+ * one when it answers but no node can run jobs (the tests run, and their failures have this cause).
+ */
 export function requireSlurm(): boolean {
-  if (slurmAvailable()) return true;
   const bar = '!'.repeat(78);
-  process.stderr.write(`\n${bar}\n!!! SKIPPING the real-Slurm tests: \`sinfo\` does not answer. Start the one-node cluster with\n!!!   bash ../shared/scripts/slurm-up.sh\n${bar}\n\n`);
-  return false;
+  if (!slurmAvailable()) {
+    process.stderr.write(`\n${bar}\n!!! SKIPPING the real-Slurm tests: \`sinfo\` does not answer. Start the one-node cluster with\n!!!   bash ../shared/scripts/slurm-up.sh\n${bar}\n\n`);
+    return false;
+  }
+  const states = execFileSync('sinfo', ['-h', '-N', '-o', '%N %t'], { encoding: 'utf8' }).trim().split('\n');
+  if (!states.some((l) => /\s(idle|mix|alloc|comp)\S*$/.test(l))) {
+    const why = execFileSync('sinfo', ['-R'], { encoding: 'utf8' });
+    process.stderr.write(`\n${bar}\n!!! No Slurm node can run jobs (${states.join(', ')}); the real-Slurm tests will time out.\n!!! sinfo -R:\n${why}!!! Resume the node (scontrol update NodeName=... State=RESUME) or run .ci/slurm-ready.sh\n${bar}\n\n`);
+  }
+  return true;
 }
 
 /** Ids of queued jobs whose name starts with `prefix`. */
