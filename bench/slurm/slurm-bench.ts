@@ -3,10 +3,11 @@
  * the one-node test cluster, with the local training service's reuse mode measured in the same
  * run as the reference.
  *
- *   node dist/bench/slurm/slurm-bench.js [--spawn-trials 20] [--reuse-trials 300] [--local-trials 2000] [--concurrency 2] [--skip-spawn]
+ *   node dist/bench/slurm/slurm-bench.js [--spawn-trials 20] [--reuse-trials 2000] [--local-trials 2000] [--concurrency 2] [--skip-spawn]
  *
  * `--skip-spawn` leaves out the spawn-mode scenario (about 30 s of sbatch latency) when only the
- * reuse-mode ratio is wanted, e.g. under `node --cpu-prof`.
+ * reuse-mode ratio is wanted, e.g. under `node --cpu-prof`. Both reuse scenarios run the same
+ * number of trials by default, so the JIT's warm-up weighs the same in both.
  *
  * No-op trials (a python worker that reports one final metric per trial, the same file for every
  * scenario) run through the real daemon core (experiment manager, SQLite store, training service,
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'spawn-trials': { type: 'string', default: '20' },
-      'reuse-trials': { type: 'string', default: '300' },
+      'reuse-trials': { type: 'string', default: '2000' },
       'local-trials': { type: 'string', default: '2000' },
       concurrency: { type: 'string', default: '2' },
       'skip-spawn': { type: 'boolean', default: false },

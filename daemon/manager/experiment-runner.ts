@@ -384,6 +384,15 @@ export class ExperimentRunner implements TrainingServiceListener {
     this.deps.store.flush();
   }
 
+  /** The service's bookkeeping, in the store's bookkeeping table under `service:<key>` (same transaction as the trial records). */
+  saveServiceState(key: string, value: unknown): void {
+    this.deps.store.setMeta(`service:${key}`, value);
+  }
+
+  serviceState(key: string): unknown {
+    return this.deps.store.getMeta(`service:${key}`);
+  }
+
   onPending(trialId: string, reason: string | undefined): void {
     // The trial is RUNNING from the daemon's point of view (submitted) but waits in a cluster queue.
     if (!this.running.has(trialId)) return;

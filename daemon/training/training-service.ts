@@ -61,6 +61,15 @@ export interface TrainingServiceListener {
    * restarted daemon never finds a job running a trial it has no record of. Synchronous; may throw StoreError.
    */
   flush?(): void;
+  /**
+   * Optional: keeps a value of the service's own bookkeeping (e.g. how far it has read a trial's
+   * channel) in the experiment's store, written in the same transaction as the trial records
+   * that follow from the same events, so both are durable together (group commit, `flush`).
+   * `undefined` deletes the key. May throw StoreError.
+   */
+  saveServiceState?(key: string, value: unknown): void;
+  /** Optional, with `saveServiceState`: the value kept under `key`; undefined when none. May throw StoreError. */
+  serviceState?(key: string): unknown;
 }
 
 /**

@@ -100,23 +100,32 @@ class _Client:
         _write_all(self.messages_fd, data)
 
     def _receive_file(self):
-        # Polling, because network file systems report no remote writes: every 0.2 ms for the first
-        # 20 ms (a reuse worker's next trial usually arrives within a few milliseconds), then backing
-        # off to 0.1 s. Where inotify works (Linux) each wait also ends as soon as the folder changes.
-        delay = 0.0002
-        deadline = time.monotonic() + 0.02
+        # Network file systems report no other host's writes, so by default this polls: every
+        # 0.2 ms for the first 20 ms (a reuse worker's next trial usually arrives within a few
+        # milliseconds), then backing off to 0.1 s; where inotify works (Linux) each wait also ends
+        # as soon as the folder changes. Once a notification of the daemon's append to
+        # replies.jsonl has brought a reply, the notifications are trusted: waits end on them, with
+        # a look every 0.1 s as a safety net, and the fast polling (which took CPU from the daemon
+        # on the same node) stops. A reply that only a look finds withdraws that trust.
         if self.waiter is None:
             self.waiter = _FolderWaiter.create(self.channel_dir)
+        delay = 0.1 if self.waiter and self.waiter.trusted else 0.0002
+        deadline = time.monotonic() + 0.02
+        waited = False
+        notified = False
         while True:
             text = self._next_reply()
             if text is not None:
                 break
+            waited = True
             if self.waiter:
-                self.waiter.wait(delay)
+                notified = self.waiter.wait(delay)
             else:
                 time.sleep(delay)
             if time.monotonic() > deadline:
                 delay = min(delay * 2, 0.1)
+        if waited and self.waiter:
+            self.waiter.trusted = notified
         self.replies += 1
         return _decode_reply(text, "reply %d in %s" % (self.replies - 1, self.channel_dir))
 
@@ -252,6 +261,8 @@ class _FolderWaiter:
 
     def __init__(self, fd):
         self.fd = fd
+        # Whether the notifications have been seen to report the daemon's appends to replies.jsonl.
+        self.trusted = False
 
     @classmethod
     def create(cls, folder):
@@ -276,25 +287,30 @@ class _FolderWaiter:
 
     def wait(self, timeout):
         """Returns when something other than the ignored files changed in the folder, or after
-        ``timeout`` seconds."""
+        ``timeout`` seconds: True when the change was (among others) to replies.jsonl."""
         end = time.monotonic() + timeout
         while True:
             ready, _, _ = select.select([self.fd], [], [], max(0.0, end - time.monotonic()))
             if not ready:
-                return
+                return False
             try:
                 data = os.read(self.fd, 65536)
             except BlockingIOError:
                 data = b""
             pos = 0
+            news = False
+            replies = False
             while pos + 16 <= len(data):
                 length = struct.unpack_from("iIII", data, pos)[3]
                 name = data[pos + 16:pos + 16 + length].rstrip(b"\0")
                 pos += 16 + length
                 if name not in self._IGNORED:
-                    return
+                    news = True
+                    replies = replies or name == b"replies.jsonl"
+            if news:
+                return replies
             if time.monotonic() >= end:
-                return
+                return False
 
 
 def _write_all(fd, data):

@@ -6,31 +6,28 @@
  * chokidar polling where those do not see other hosts' writes (`usePolling`, NFS-like file
  * systems) or cannot be set up.
  *
- * The offset is saved in `messages.offset` after every read (one positional write into a file
- * kept open), so a daemon that restarts and re-attaches continues where the previous one
- * stopped instead of delivering metrics twice.
+ * The offset is saved after every read that consumed lines (channel-offset.ts: in the store's
+ * transaction, or in `messages.offset`), so a daemon that restarts and re-attaches continues
+ * where the previous one stopped instead of delivering metrics twice.
  */
-import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync, readSync, watch as fsWatch, writeSync, type FSWatcher as NodeWatcher } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, watch as fsWatch, type FSWatcher as NodeWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { LineDecoder, MAX_LINE_BYTES, type LineSink } from '../../../trial-runtime/protocol/line-decoder';
 import { WORKER_TRIALS_FILE } from '../service-common';
 import { REPLIES_FILE } from './reply-file';
+import { channelOffset, OFFSET_FILE, type ChannelOffset } from './channel-offset';
 
 /** The file a trial appends its messages to. */
 export const MESSAGES_FILE = 'messages.jsonl';
 /** Folder of the replies of daemons before `replies.jsonl` (one file per request); ignored by the watch. */
 const LEGACY_REPLIES_DIR = 'parameters';
-/** Where the daemon saves how far it has read `messages.jsonl`. */
-export const OFFSET_FILE = 'messages.offset';
 
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 /** chokidar's throttle window for 'change' events of one file. */
 const CHOKIDAR_THROTTLE_MS = 50;
 /** Files of the folder the daemon writes itself: their changes are no news (a reuse worker's `trials.jsonl` too). */
 const OWN_FILES = new Set([OFFSET_FILE, REPLIES_FILE, LEGACY_REPLIES_DIR, WORKER_TRIALS_FILE]);
-/** Width of the saved offset: every save overwrites the same bytes, so the file never needs truncating. */
-const OFFSET_WIDTH = 20;
 
 /** Options of one endpoint. */
 export interface FileChannelOptions extends LineSink {
@@ -44,6 +41,8 @@ export interface FileChannelOptions extends LineSink {
   pollIntervalMs?: number;
   /** Resume from the saved offset (re-attach) instead of 0. */
   resume?: boolean;
+  /** Where the offset is saved (default: `messages.offset` in the folder). */
+  savedOffset?: ChannelOffset;
 }
 
 /** One watched channel directory. Construct to start watching; `close()` to stop. */
@@ -57,8 +56,7 @@ export class FileChannelEndpoint {
   private fastWatcher: NodeWatcher | undefined;
   private readonly messagesPath: string;
   private offset = 0;
-  /** `messages.offset`, kept open for writing; undefined until the first save (or when it cannot be opened). */
-  private offsetFd: number | undefined;
+  private readonly savedOffset: ChannelOffset;
   private closed = false;
   private trailingRead: NodeJS.Timeout | undefined;
 
@@ -68,7 +66,8 @@ export class FileChannelEndpoint {
     this.messagesPath = path.join(options.dir, MESSAGES_FILE);
     mkdirSync(options.dir, { recursive: true });
     this.decoder = new LineDecoder(options);
-    if (options.resume === true) this.offset = readSavedOffset(options.dir);
+    this.savedOffset = options.savedOffset ?? channelOffset(options.dir, undefined);
+    if (options.resume === true) this.offset = this.savedOffset.load();
     if (options.usePolling === true || !this.watchFast()) this.watchWithChokidar();
     // Lines written before the watch was in place.
     queueMicrotask(() => this.readNew());
@@ -109,7 +108,7 @@ export class FileChannelEndpoint {
         }
         advanced = true;
       }
-      if (advanced) this.saveOffset();
+      if (advanced) this.savedOffset.save(this.offset);
     } catch {
       // a transient read error: the next event reads again from the same offset
     } finally {
@@ -130,8 +129,7 @@ export class FileChannelEndpoint {
     this.decoder.end();
     this.fastWatcher?.close();
     this.fastWatcher = undefined;
-    if (this.offsetFd !== undefined) closeQuietly(this.offsetFd);
-    this.offsetFd = undefined;
+    this.savedOffset.close();
     await this.watcher?.close();
   }
 
@@ -213,33 +211,5 @@ export class FileChannelEndpoint {
     } catch {
       // no messages file
     }
-  }
-
-  private saveOffset(): void {
-    try {
-      // No O_TRUNC: a daemon killed between truncating and writing would leave no offset at all.
-      this.offsetFd ??= openSync(path.join(this.dir, OFFSET_FILE), fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o644);
-      writeSync(this.offsetFd, String(this.offset).padEnd(OFFSET_WIDTH), 0);
-    } catch {
-      // best effort: without it a re-attach re-reads from 0
-    }
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
-}
-
-/** The offset saved in `<dir>/messages.offset` (how far a daemon read `messages.jsonl`); 0 when none or unreadable. */
-export function readSavedOffset(dir: string): number {
-  try {
-    const value = Number(readFileSync(path.join(dir, OFFSET_FILE), 'utf8').trim());
-    return Number.isInteger(value) && value >= 0 ? value : 0;
-  } catch {
-    return 0;
   }
 }

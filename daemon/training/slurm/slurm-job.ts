@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { SlurmTrainingServiceConfig } from '../../config/experiment-config';
 import type { LineSink } from '../../../trial-runtime/protocol/line-decoder';
 import { FileChannelEndpoint } from './file-channel-endpoint';
+import { channelOffset, type ChannelOffset, type ServiceState } from './channel-offset';
 import type { SlurmCli } from './slurm-cli';
 import { BATCH_SCRIPT, buildSbatchArgs, EXIT_RECORD, JOB_ID_FILE, parseMaxDurationMs, renderBatchScript, type JobSpec } from './slurm-job-script';
 import type { TrialExit } from '../training-service';
@@ -23,6 +24,8 @@ export interface SlurmJobHost extends LineSink {
   onExitRecord(job: SlurmJob): void;
   /** Records sbatch's answer in `<dir>/slurm_job_id` (the service passes `recordJobId`, or a test's failing one). May throw. */
   recordJobId(dir: string, jobId: string): void;
+  /** Where channel offsets are kept: the listener's service state (the store), undefined for `messages.offset` files. */
+  serviceState(): ServiceState | undefined;
 }
 
 /** A submitted (or re-attached) job. */
@@ -41,6 +44,7 @@ export class SlurmJob {
   /** Set once its end has been handled. */
   finished = false;
   private channel: FileChannelEndpoint | undefined;
+  private savedOffset: ChannelOffset | undefined;
   private readonly host: SlurmJobHost;
 
   constructor(spec: Pick<JobSpec, 'name' | 'dir'>, host: SlurmJobHost) {
@@ -76,10 +80,12 @@ export class SlurmJob {
     this.jobId = jobId;
     this.knownSince = Date.now();
     if (this.finished) return;
+    this.savedOffset = channelOffset(this.spec.dir, this.host.serviceState());
     this.channel = new FileChannelEndpoint({
       dir: this.spec.dir,
       usePolling: this.host.usePolling,
       resume,
+      savedOffset: this.savedOffset,
       onLine: (line) => this.host.onLine(line),
       onLineError: (error, preview) => this.host.onLineError(error, preview),
       onFile: (name) => {
@@ -115,10 +121,15 @@ export class SlurmJob {
     return changed;
   }
 
-  /** Reads what is left on the channel, reports a trailing partial line, stops watching. */
-  async closeChannel(): Promise<void> {
+  /**
+   * Reads what is left on the channel, reports a trailing partial line, stops watching. `ended`:
+   * the job is over for good (not a detach that a later daemon re-attaches), so its saved
+   * offset is dropped.
+   */
+  async closeChannel(ended: boolean): Promise<void> {
     this.finished = true;
     await this.channel?.close();
+    if (ended) this.savedOffset?.forget();
   }
 }
 

@@ -15,6 +15,7 @@ import { readFileTail } from '../local/file-tail';
 import { deadlineLeftMs, NOOP_LISTENER, parametersMessage } from '../service-common';
 import { BackgroundFiles } from '../background-files';
 import { BackoffPoller } from './backoff-poller';
+import { serviceStateOf } from './channel-offset';
 import { HandOverQueue } from './hand-over-queue';
 import { appendReply, countReplies, writeFirstReply } from './reply-file';
 import { SlurmCli } from './slurm-cli';
@@ -222,7 +223,7 @@ export class SlurmTrainingService implements TrainingService {
     await this.poller.stop();
     for (const trial of this.spawned.values()) {
       if (trial.deadline !== undefined) clearTimeout(trial.deadline);
-      await trial.slurm.closeChannel();
+      await trial.slurm.closeChannel(false);
     }
     await this.pool?.detach();
     this.spawned.clear();
@@ -396,7 +397,7 @@ export class SlurmTrainingService implements TrainingService {
     trial.finishing = true;
     this.outstanding.delete(trial.slurm);
     if (trial.deadline !== undefined) clearTimeout(trial.deadline);
-    await trial.slurm.closeChannel();
+    await trial.slurm.closeChannel(true);
     const exit = trial.slurm.trialExit(trial.trialId, final, trial.cause, submitError);
     if (!(exit.cause === 'exited' && exit.exitCode === 0)) {
       const tail = await readFileTail(path.join(trial.dir, 'stderr.log'));
@@ -410,7 +411,7 @@ export class SlurmTrainingService implements TrainingService {
   // ------------------------------------------------------------------ shared by both modes
 
   private jobHost(sink: Pick<SlurmJobHost, 'onLine' | 'onLineError' | 'onExitRecord'>): SlurmJobHost {
-    return { ...sink, cli: this.cli, config: this.config, usePolling: this.usePolling, recordJobId: this.recordJobId };
+    return { ...sink, cli: this.cli, config: this.config, usePolling: this.usePolling, recordJobId: this.recordJobId, serviceState: () => serviceStateOf(this.listener) };
   }
 
   /** Reuse mode: the folder of the experiment's worker folders. */

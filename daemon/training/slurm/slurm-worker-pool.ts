@@ -148,7 +148,7 @@ export class SlurmWorkerPool {
     for (const worker of this.workers) {
       if (worker.idleTimer !== undefined) clearTimeout(worker.idleTimer);
       if (worker.assignment?.deadline !== undefined) clearTimeout(worker.assignment.deadline);
-      await worker.slurm.closeChannel();
+      await worker.slurm.closeChannel(false);
       worker.replies.close();
     }
     this.workers.clear();
@@ -412,7 +412,7 @@ export class SlurmWorkerPool {
     worker.finished = true;
     this.host.unfollow(worker.slurm);
     if (worker.idleTimer !== undefined) clearTimeout(worker.idleTimer);
-    await worker.slurm.closeChannel();
+    await worker.slurm.closeChannel(true);
     worker.replies.close();
     this.workers.delete(worker);
     const a = worker.assignment;

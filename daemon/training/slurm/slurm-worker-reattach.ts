@@ -14,6 +14,7 @@ import { jobNamePrefix } from './slurm-job-script';
 import { isActiveState } from './slurm-records';
 import type { SlurmWorkerPool } from './slurm-worker-pool';
 import { readWorkerRecord, workerFolders, type WorkerRecord } from './slurm-worker-records';
+import { channelOffset, serviceStateOf } from './channel-offset';
 
 /** What the re-attacher needs from its service. */
 export interface WorkerReattachHost {
@@ -131,7 +132,7 @@ export class WorkerReattach {
   }
 
   private recordOf(dir: string): WorkerRecord | undefined {
-    if (!this.records.has(dir)) this.records.set(dir, readWorkerRecord(dir));
+    if (!this.records.has(dir)) this.records.set(dir, readWorkerRecord(dir, channelOffset(dir, serviceStateOf(this.host.listener())).load()));
     return this.records.get(dir);
   }
 

@@ -12,8 +12,9 @@
  *   (`trialId`, `trialDir`) or is `no_more_trials`. Only the last two replies matter: reply k is
  *   written after the daemon read (and saved the offset past) request k, which ended the trial
  *   of reply k-1, so every earlier trial had ended before the offset;
- * - `messages.jsonl` up to `messages.offset`: the requests (and `trial_done`s) the previous
- *   daemon already acted on; what follows the offset is read again by the re-attached channel.
+ * - `messages.jsonl` up to the saved offset (channel-offset.ts: in the store, committed with the
+ *   records those messages changed, or `messages.offset`): the requests (and `trial_done`s) the
+ *   previous daemon already acted on; what follows is read again by the re-attached channel.
  *
  * `summarizeWorkerChannel` is pure; `readWorkerRecord` does the reading.
  */
@@ -21,7 +22,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message';
 import { readExitRecord, readJobId } from './slurm-job';
-import { MESSAGES_FILE, readSavedOffset } from './file-channel-endpoint';
+import { MESSAGES_FILE } from './file-channel-endpoint';
 import { readReplyLines, repliesMtimeMs } from './reply-file';
 
 /** File in a worker folder with what the daemon needs to adopt the worker again. */
@@ -104,11 +105,12 @@ export function summarizeWorkerChannel(replies: WorkerReply[], before: string[],
 }
 
 /**
- * Reads worker folder `dir` (a `worker-<n>` folder). Called when a restarted daemon adopts a
+ * Reads worker folder `dir` (a `worker-<n>` folder); `savedOffset` is how far the earlier daemon
+ * read its `messages.jsonl` (`ChannelOffset.load`). Called when a restarted daemon adopts a
  * worker. Returns undefined when `dir` is not a worker folder (no `worker-<n>` name, no batch
  * script) or cannot be read; never throws.
  */
-export function readWorkerRecord(dir: string): WorkerRecord | undefined {
+export function readWorkerRecord(dir: string, savedOffset: number): WorkerRecord | undefined {
   const match = /^worker-(\d+)$/.exec(path.basename(dir));
   if (match === null) return undefined;
   try {
@@ -117,7 +119,6 @@ export function readWorkerRecord(dir: string): WorkerRecord | undefined {
     const replies: WorkerReply[] = new Array<WorkerReply>(count);
     for (let k = Math.max(0, count - 2); k < count; k += 1) replies[k] = parseReply(lines[k]!);
     const messages = readOptionalBuffer(path.join(dir, MESSAGES_FILE)) ?? Buffer.alloc(0);
-    const savedOffset = readSavedOffset(dir);
     const offset = savedOffset <= messages.length ? savedOffset : 0;
     const completeEnd = messages.lastIndexOf(0x0a) + 1;
     const between = (from: number, to: number): string[] => (to > from ? messages.subarray(from, to).toString('utf8').split('\n').filter((l) => l !== '') : []);

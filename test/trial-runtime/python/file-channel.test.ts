@@ -45,3 +45,53 @@ test('python client reads replies.jsonl by offset: a partial last line is not a 
     dir.remove();
   }
 });
+
+test('python client: once a change notification brings a reply it waits on notifications, not fast polling; a reply only a look finds withdraws that trust', () => {
+  const dir = makeTempDir('py-trust');
+  try {
+    const elsewhere = path.join(dir.root, 'elsewhere');
+    mkdirSync(elsewhere);
+    // Replies come from a thread after a delay; `_next_reply` is wrapped to count the looks.
+    writeFileSync(
+      path.join(dir.root, 't.py'),
+      [
+        'import sys, os, json, threading, time',
+        `sys.path.insert(0, ${JSON.stringify(PYTHON_CLIENT_DIR)})`,
+        'import nasctl_trial as nt',
+        'd = os.environ["NASCTL_CHANNEL_DIR"]',
+        'c = nt._Client(os.environ)',
+        'def reply(k, delay):',
+        '    def run():',
+        '        time.sleep(delay)',
+        '        with open(os.path.join(d, "replies.jsonl"), "ab") as f:',
+        '            f.write((json.dumps({"type": "parameters", "trialId": "t%d" % k, "sequence": k, "parameters": {"k": k}, "trialDir": d}) + "\\n").encode())',
+        '    threading.Thread(target=run).start()',
+        'looks = [0]',
+        'plain = c._next_reply',
+        'def counted():',
+        '    looks[0] += 1',
+        '    return plain()',
+        'c._next_reply = counted',
+        'out = {}',
+        'reply(0, 0.05); c.get_next_parameters(); out["trustedAfterNotifiedReply"] = c.waiter.trusted',
+        'looks[0] = 0; reply(1, 0.3); assert c.get_next_parameters() == {"k": 1}; out["looksTrusted"] = looks[0]',
+        '# Notifications that miss the daemon\'s writes (NFS): a watch of another folder.',
+        'os.close(c.waiter.fd); c.waiter = nt._FolderWaiter.create(sys.argv[1]); c.waiter.trusted = True',
+        'reply(2, 0.05); assert c.get_next_parameters() == {"k": 2}; out["trustedAfterLookedUpReply"] = c.waiter.trusted',
+        'looks[0] = 0; reply(3, 0.3); assert c.get_next_parameters() == {"k": 3}; out["looksUntrusted"] = looks[0]',
+        'print(json.dumps(out))',
+        '',
+      ].join('\n'),
+    );
+    const env: NodeJS.ProcessEnv = { ...process.env, NASCTL_CHANNEL_DIR: dir.root, NASCTL_REUSE: '1', NASCTL_EXPERIMENT_ID: 'e' };
+    delete env['NASCTL_CHANNEL_FD'];
+    const out = JSON.parse(execFileSync('python3', ['t.py', elsewhere], { cwd: dir.root, env, encoding: 'utf8', timeout: 20_000 })) as Record<string, number | boolean>;
+    assert.equal(out['trustedAfterNotifiedReply'], true);
+    assert.equal(out['trustedAfterLookedUpReply'], false);
+    // 0.3 s of waiting: a look every 0.1 s when trusted (4-5 seen); every 0.2 ms for the first 20 ms when not (about 80 seen).
+    assert.ok((out['looksTrusted'] as number) <= 8, JSON.stringify(out));
+    assert.ok((out['looksUntrusted'] as number) >= 15, JSON.stringify(out));
+  } finally {
+    dir.remove();
+  }
+});

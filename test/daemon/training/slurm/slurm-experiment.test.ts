@@ -10,6 +10,13 @@ import { createTrainingService } from '../../../../daemon/server/create-training
 import { PYTHON_CLIENT_DIR, withTimeout } from '../local/recording-listener';
 import { until } from '../../server/daemon-process';
 import { queuedJobs, requireSlurm } from './slurm-test-kit';
+import Database from 'better-sqlite3';
+import { experimentDbPath } from '../../../../daemon/store/experiment-files';
+
+/** Paths of the files named `name` under `dir`, at any depth. */
+function findFiles(dir: string, name: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => p === name || p.endsWith(`/${name}`));
+}
 
 const SPACE = { lr: { _type: 'choice', _value: [0.1, 0.01, 0.001] }, width: { _type: 'randint', _value: [8, 64] } };
 const available = requireSlurm();
@@ -42,6 +49,17 @@ describe('ExperimentManager with platform: slurm (real cluster)', { skip: !avail
       assert.equal(counts['SUCCEEDED'], 20, JSON.stringify(counts));
       await manager.stopExperiment(id);
       assert.deepEqual(queuedJobs(`nasctl-${id}-`), []);
+      // The channels' read offsets went into the store (with the records they changed), not into
+      // files on the shared file system, and were dropped once their jobs ended.
+      const channels = findFiles(join(home, 'experiments', id), 'messages.jsonl');
+      assert.ok(channels.length >= (reuseMode ? 2 : 20), `channels: ${channels.length}`);
+      assert.deepEqual(findFiles(join(home, 'experiments', id), 'messages.offset'), []);
+      const db = new Database(experimentDbPath(join(home, 'experiments', id)), { readonly: true });
+      try {
+        assert.deepEqual(db.prepare("SELECT key FROM meta WHERE key LIKE 'service:channel-offset:%'").pluck().all(), []);
+      } finally {
+        db.close();
+      }
     });
   }
 

@@ -25,6 +25,16 @@ function waitingWorkers(workersDir: string): number {
   return waiting;
 }
 
+/** True when a RUNNING trial of experiment `id` has reported its intermediate result and not yet its final one. */
+async function betweenMetrics(port: number, id: string): Promise<boolean> {
+  const { items } = await api<{ items: TrialRecord[] }>(port, 'GET', `/experiments/${id}/trials?status=RUNNING`);
+  for (const t of items) {
+    const { metrics } = await api<{ metrics: Array<{ kind: string }> }>(port, 'GET', `/experiments/${id}/trials/${t.id}/metrics`);
+    if (metrics.length === 1 && metrics[0]!.kind === 'intermediate') return true;
+  }
+  return false;
+}
+
 describe('Slurm reuse mode: the daemon killed with SIGKILL mid-run adopts its worker jobs (real cluster)', { skip: !available }, () => {
   const suite = crashSuite('slurm-reuse-crash');
   const home = suite.home;
@@ -67,8 +77,9 @@ describe('Slurm reuse mode: the daemon killed with SIGKILL mid-run adopts its wo
     const atCrash = runs(home).length;
     daemon = await suite.start();
 
-    // Crash 2: mid-run again, restarted at once.
-    await until(() => (runs(home).length >= atCrash + 5 ? true : undefined), 60_000, 'five more trials to start');
+    // Crash 2: mid-run again, with a trial between its two metrics (the first already read and
+    // committed with the channel's offset), restarted at once.
+    await until(async () => (runs(home).length >= atCrash + 5 && (await betweenMetrics(daemon.port, id)) ? true : undefined), 60_000, 'five more trials to start, one of them past its intermediate result');
     await killDaemon(daemon, 'SIGKILL');
     daemon = await suite.start();
 

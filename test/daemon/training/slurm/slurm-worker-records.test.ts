@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWorkerRecord, summarizeWorkerChannel, workerFolders, type WorkerReply } from '../../../../daemon/training/slurm/slurm-worker-records';
+import { readSavedOffset } from '../../../../daemon/training/slurm/channel-offset';
 
 const REQUEST = '{"type":"request_parameters"}';
 const metric = (trialId: string): string => JSON.stringify({ type: 'metric', trialId, kind: 'final', value: 1 });
@@ -59,7 +60,7 @@ describe('readWorkerRecord', () => {
     writeFileSync(join(dir, 'messages.offset'), String(Buffer.byteLength(before)));
     writeFileSync(join(dir, 'slurm_job_id'), '42\n');
     writeFileSync(join(dir, 'worker.json'), '{"gpuKey":0}\n');
-    const record = readWorkerRecord(dir)!;
+    const record = readWorkerRecord(dir, readSavedOffset(dir))!;
     assert.equal(record.id, 3);
     assert.equal(record.jobId, '42');
     assert.equal(record.gpuKey, 0);
@@ -70,8 +71,8 @@ describe('readWorkerRecord', () => {
     assert.equal(record.endedInFile.has('b'), false, 'the partial request line does not count');
     assert.equal(record.replyOf.get('a'), 0);
     writeFileSync(join(dir, 'exit_code'), '0\n');
-    assert.equal(readWorkerRecord(dir)!.exitRecord, 0);
-    assert.equal(readWorkerRecord(join(root, 'not-a-worker')), undefined);
+    assert.equal(readWorkerRecord(dir, readSavedOffset(dir))!.exitRecord, 0);
+    assert.equal(readWorkerRecord(join(root, 'not-a-worker'), 0), undefined);
   });
 
   it('reads only the last two replies of a long-lived worker; lists worker folders', () => {
@@ -82,7 +83,7 @@ describe('readWorkerRecord', () => {
     writeFileSync(join(dir, 'replies.jsonl'), `${lines.join('')}{"type":"parameters","trialId":"t5"`);
     writeFileSync(join(dir, 'messages.jsonl'), `${REQUEST}\n`.repeat(5));
     writeFileSync(join(dir, 'messages.offset'), '150                 ');
-    const record = readWorkerRecord(dir)!;
+    const record = readWorkerRecord(dir, readSavedOffset(dir))!;
     assert.equal(record.repliesWritten, 5);
     assert.equal(record.requestsSeen, 5);
     assert.deepEqual([...record.replyOf.keys()].sort(), ['t3', 't4']);
