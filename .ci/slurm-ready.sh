@@ -7,6 +7,18 @@
 # prints why (sinfo -R, the queue, the logs' tails) and exits 1.
 set -uo pipefail
 dir=${1:-/tmp/nasctl-slurm}
+# A pid file naming a process that is gone (or a zombie) makes slurm-up.sh skip starting that
+# daemon: start whichever of the two is not alive, then give the controller time to answer.
+if ! sinfo -h >/dev/null 2>&1 && command -v slurmctld >/dev/null; then
+  for d in slurmctld slurmd; do
+    if ! pgrep -x -r R,S,D "$d" >/dev/null; then
+      echo "slurm-ready: $d is not running; starting it" >&2
+      rm -f "$dir/$d.pid"
+      "/usr/sbin/$d" || true
+    fi
+  done
+  for _ in $(seq 1 30); do sinfo -h >/dev/null 2>&1 && break; sleep 1; done
+fi
 config=$(scontrol show config 2>/dev/null)
 if ! grep -Eq '^ClusterName +=+ +nasctl-test *$' <<<"$config"; then
   echo "slurm-ready: not the nasctl-test cluster; leaving it as it is" >&2
