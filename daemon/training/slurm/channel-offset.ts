@@ -12,9 +12,10 @@
  * service driven on its own), `messages.offset` in the channel folder holds it; that file is
  * also read when re-attaching, for channels a daemon of an earlier version read.
  */
-import { closeSync, constants as fsConstants, openSync, readFileSync, writeSync } from 'node:fs';
+import { constants as fsConstants, openSync, readFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { TrainingServiceListener } from '../training-service';
+import { closeQuietly } from './close-quietly';
 
 /** Where a daemon of an earlier version (or a service without a store) saves the offset. */
 export const OFFSET_FILE = 'messages.offset';
@@ -116,12 +117,7 @@ class FileOffset implements ChannelOffset {
   forget(): void {}
 
   close(): void {
-    if (this.fd === undefined) return;
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
+    closeQuietly(this.fd);
     this.fd = undefined;
   }
 }

@@ -11,6 +11,7 @@ import { closeSync, constants as fsConstants, fstatSync, ftruncateSync, openSync
 import * as path from 'node:path';
 import { encodeMessage } from '../../../trial-runtime/protocol/encode-message';
 import type { DaemonToTrial } from '../../../trial-runtime/protocol/messages';
+import { closeQuietly } from './close-quietly';
 
 /** The file of a channel's replies. */
 export const REPLIES_FILE = 'replies.jsonl';
@@ -51,12 +52,7 @@ export class ReplyFile {
 
   /** Closes the file (a later `append` opens it again). Never throws. */
   close(): void {
-    if (this.fd === undefined) return;
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
+    closeQuietly(this.fd);
     this.fd = undefined;
   }
 }
