@@ -9,19 +9,29 @@ import { crashSuite, experimentEnd, jobsKnownToSlurm, queuedJobs, queuedStates, 
 const available = requireSlurm();
 const TRIALS = 8;
 
+/** True when the daemon has read an intermediate result of every trial in `ran` (read before a crash: not to be delivered again after it). */
+async function intermediatesRead(port: number, id: string, ran: Array<{ trialId: string }>): Promise<boolean> {
+  for (const { trialId } of ran) {
+    const { metrics } = await api<{ metrics: Array<{ kind: string }> }>(port, 'GET', `/experiments/${id}/trials/${trialId}/metrics`);
+    if (!metrics.some((m) => m.kind === 'intermediate')) return false;
+  }
+  return true;
+}
+
 describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs (real cluster)', { skip: !available }, () => {
   const suite = crashSuite('slurm-crash');
   const home = suite.home;
 
   it('follows queued and running jobs to their end after two restarts; every trial runs in exactly one job', async () => {
-    // Each trial records the job it runs in, then holds until the test releases it (by trial id, or all).
+    // Each trial records the job it runs in, reports its intermediate result, then holds until
+    // the test releases it (by trial id, or all) and reports its final one.
     writePythonTrial(join(home, 'trial.py'), [
       'p = nt.get_next_parameters()',
       'tid = nt.get_trial_id()',
       ...recordRun(home),
+      'nt.report_intermediate_result(0.5)',
       `while not (os.path.exists(${JSON.stringify(join(home, 'release-all'))}) or os.path.exists(${JSON.stringify(join(home, 'release-'))} + tid)):`,
       '    time.sleep(0.05)',
-      'nt.report_intermediate_result(0.5)',
       'nt.report_final_result(p["x"])',
     ]);
     const release = (trialId: string): void => writeFileSync(join(home, `release-${trialId}`), '');
@@ -43,6 +53,7 @@ describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs 
 
     // Crash 1: two jobs running (their trials hold), one pending.
     await until(() => (runs(home).length >= 2 && queuedStates(prefix).filter((j) => j.state === 'PENDING').length >= 1 ? true : undefined), 60_000, 'two running jobs and one pending');
+    await until(async () => ((await intermediatesRead(daemon.port, id, runs(home))) ? true : undefined), 30_000, 'the running trials\' intermediate results to be read');
     await killDaemon(daemon, 'SIGKILL');
     // While no daemon runs: one trial ends (its job leaves the queue), so the pending job starts.
     const first = runs(home)[0]!;
@@ -55,6 +66,7 @@ describe('Slurm: the daemon killed with SIGKILL mid-run re-attaches to its jobs 
     for (const r of running) release(r.trialId);
     await until(() => (runs(home).length >= 5 ? true : undefined), 60_000, 'two more trials to run');
     await until(() => (queuedStates(prefix).length >= 3 ? true : undefined), 30_000, 'three jobs in the queue');
+    await until(async () => ((await intermediatesRead(daemon.port, id, runs(home))) ? true : undefined), 30_000, 'the running trials\' intermediate results to be read');
     await killDaemon(daemon, 'SIGKILL');
     daemon = await suite.start();
     writeFileSync(join(home, 'release-all'), '');
