@@ -21,7 +21,8 @@ const required = process.env.NASCTL_NATIVE_SPAWNER_REQUIRED === '1';
 
 function upToDate() {
   try {
-    return statSync(target).mtimeMs >= statSync(source).mtimeMs && statSync(target).mtimeMs >= statSync(__filename).mtimeMs;
+    const built = statSync(target).mtimeMs;
+    return built >= statSync(source).mtimeMs && built >= statSync(__filename).mtimeMs;
   } catch {
     return false;
   }
@@ -38,6 +39,8 @@ function main() {
   if (process.platform === 'win32') return notice('not built on Windows');
   if (upToDate()) return;
   mkdirSync(path.dirname(target), { recursive: true });
+  // An out-of-date binary must not outlive a failed build: the daemon would run it.
+  rmSync(target, { force: true });
   const errors = [];
   for (const [cc, lang] of compilers()) {
     const result = spawnSync(cc, [...lang, '-O2', '-Wall', '-o', target, source], { encoding: 'utf8' });
@@ -47,7 +50,7 @@ function main() {
     }
     if (result.status === 0) return;
     errors.push(`${cc}: exit ${result.status}: ${(result.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
-    rmSync(target, { force: true });
+    rmSync(target, { force: true }); // what a failed compile left
   }
   notice(errors.join('; '));
 }

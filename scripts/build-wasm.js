@@ -4,25 +4,16 @@
 // same relative path under dist/ (x.wat -> dist/trial-runtime/.../x.wasm), next to the compiled .js
 // that loads it. Run after tsc (package.json "build"). Uses the npm package wabt (a dev/build
 // dependency); the runtime never needs it. Exits 1 naming the file on a parse or validation error.
-const { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');
+const { filesUnder } = require('./files-under');
 
 const root = join(__dirname, '..');
 const sources = ['trial-runtime'];
 
-function walk(dir) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (name.endsWith('.wat')) out.push(p);
-  }
-  return out;
-}
-
 async function main() {
   const wabt = await require('wabt')();
-  const files = sources.flatMap((s) => walk(join(root, s)));
+  const files = sources.flatMap((s) => filesUnder(join(root, s), '.wat'));
   for (const file of files) {
     const rel = relative(root, file);
     const target = join(root, 'dist', rel.replace(/\.wat$/, '.wasm'));

@@ -89,6 +89,21 @@ export class BatchNorm extends Module {
   }
 
   /**
+   * Eval-mode normalisation of `x` as channels `[offset, offset + x.shape[3])` of this BN (one
+   * conv's share of a BN that follows a concat of convs; see FoldedConvBn's `bnOffset`). Call
+   * inside tf.tidy. Throws RangeError when that range does not fit.
+   */
+  applyEvalRange(x: tf.Tensor4D, offset: number): tf.Tensor4D {
+    const { mean, variance, scale, shift } = this.evalParameters();
+    const c = x.shape[3];
+    if (!(Number.isInteger(offset) && offset >= 0 && offset + c <= this.config.channels)) {
+      throw new RangeError(`BatchNorm '${this.path}': channels [${offset}, ${offset + c}) do not fit ${this.config.channels}`);
+    }
+    const cut = (v: tf.Variable): tf.Tensor1D => (c === this.config.channels ? (v as tf.Tensor1D) : tf.slice(v as tf.Tensor1D, [offset], [c]));
+    return this.normalize(x, cut(mean), cut(variance), scale && cut(scale), shift && cut(shift));
+  }
+
+  /**
    * (x - mean) / sqrt(var + eps) [* scale + offset], written out with elementary ops (tf.batchNorm
    * records undefined tape inputs when scale/offset are absent, which breaks tf.variableGrads).
    */

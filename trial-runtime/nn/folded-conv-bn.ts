@@ -63,7 +63,7 @@ export class FoldedConvBn {
    */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     if (tf.engine().isTapeOn()) {
-      const y = this.bnOffset === undefined ? this.bn.apply(this.conv.apply(x), false) : this.bnRange(this.conv.apply(x));
+      const y = this.bnOffset === undefined ? this.bn.apply(this.conv.apply(x), false) : this.bn.applyEvalRange(this.conv.apply(x), this.bnOffset);
       return this.relu ? tf.relu(y) : y;
     }
     const k = this.current();
@@ -138,15 +138,6 @@ export class FoldedConvBn {
     const c = this.conv.config.outChannels;
     const cut = (v: tf.Variable): tf.Tensor1D => (o === undefined ? (v as tf.Tensor1D) : tf.slice(v as tf.Tensor1D, [o], [c]));
     return { mean: cut(mean), variance: cut(variance), scale: scale && cut(scale), shift: shift && cut(shift) };
-  }
-
-  /** Eval BN of `y` over this conv's channel range (the plain chain of a `bnOffset` pair). */
-  private bnRange(y: tf.Tensor4D): tf.Tensor4D {
-    const { mean, variance, scale, shift } = this.bnParameters();
-    let inv = tf.rsqrt(tf.add(variance, this.bn.config.eps)) as tf.Tensor1D;
-    if (scale) inv = tf.mul(inv, scale);
-    const out = tf.mul(tf.sub(y, mean), inv) as tf.Tensor4D;
-    return shift ? tf.add(out, shift) : out;
   }
 
   private fold(): [tf.Tensor4D, tf.Tensor1D] {

@@ -12,6 +12,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, watch, writeSyn
 import * as path from 'node:path';
 import { parseDaemonMessage } from '../protocol/parse-message';
 import { encodeMessage } from '../protocol/encode-message';
+import { completeLines } from '../protocol/complete-lines';
 import type { DaemonToTrial, TrialToDaemon } from '../protocol/messages';
 import { ChannelError } from './fd-channel';
 
@@ -160,7 +161,7 @@ export class FileChannel {
       const end = buffer.lastIndexOf(0x0a, n - 1) + 1;
       if (end === 0) return;
       this.offset += end;
-      for (const line of buffer.subarray(0, end).toString('utf8').split('\n')) if (line !== '') this.pending.push(line);
+      this.pending.push(...completeLines(buffer.subarray(0, end)));
     } finally {
       closeSync(fd);
     }

@@ -50,7 +50,7 @@ export abstract class SupernetBase implements Supernet {
   protected readonly space: SearchSpace;
   private readonly tree = new RootModule();
   private readonly scope: string;
-  /** Pairs of top-level modules made by {@link convBnPair}; their folded kernels go in {@link dispose}. */
+  /** Pairs of top-level modules made by {@link addConvBnPair}; their folded kernels go in {@link dispose}. */
   private readonly pairs: ConvBnPair[] = [];
 
   protected constructor(init: SupernetBaseInit) {
@@ -71,12 +71,12 @@ export abstract class SupernetBase implements Supernet {
   }
 
   /**
-   * A {@link ConvBnPair} of top-level modules (e.g. the stem's conv and BN, registered with
-   * {@link add}); called from constructors. Blocks hold their own pairs and release them in
-   * `releaseCaches`; these have no block, so {@link dispose} releases their folded kernels.
+   * Registers `conv` then `bn` as top-level modules (as {@link add}) and returns their
+   * {@link ConvBnPair} (e.g. the stem); called from constructors. Blocks hold their own pairs and
+   * release them in `releaseCaches`; these have no block, so {@link dispose} releases their folded kernels.
    */
-  protected convBnPair(conv: Conv2d, bn: BatchNorm, activation: PairActivation = 'none'): ConvBnPair {
-    const pair = new ConvBnPair(conv, bn, activation);
+  protected addConvBnPair(conv: Conv2d, bn: BatchNorm, activation: PairActivation = 'none'): ConvBnPair {
+    const pair = new ConvBnPair(this.add(conv), this.add(bn), activation);
     this.pairs.push(pair);
     return pair;
   }
@@ -140,7 +140,7 @@ export abstract class SupernetBase implements Supernet {
   /** Modules with weights on the path `idx` (canonical indices); weights are built. */
   protected abstract pathModules(idx: readonly number[]): Module[];
 
-  /** Frees the weights and every folded kernel (blocks' and {@link convBnPair}'s). */
+  /** Frees the weights and every folded kernel (blocks' and {@link addConvBnPair}'s). */
   dispose(): void {
     for (const p of this.pairs) p.release();
     this.root.dispose();

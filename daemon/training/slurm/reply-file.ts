@@ -11,6 +11,7 @@ import { closeSync, constants as fsConstants, fstatSync, ftruncateSync, openSync
 import * as path from 'node:path';
 import { encodeMessage } from '../../../trial-runtime/protocol/encode-message';
 import type { DaemonToTrial } from '../../../trial-runtime/protocol/messages';
+import { completeLines } from '../../../trial-runtime/protocol/complete-lines';
 import { closeQuietly } from './close-quietly';
 
 /** The file of a channel's replies. */
@@ -108,13 +109,6 @@ export function repliesMtimeMs(dir: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The lines of `data` up to its last newline, without empty ones. Pure. */
-export function completeLines(data: Buffer): string[] {
-  const end = data.lastIndexOf(0x0a) + 1;
-  if (end === 0) return [];
-  return data.subarray(0, end).toString('utf8').split('\n').filter((line) => line !== '');
 }
 
 /** Truncates the file open as `fd` after its last newline (nothing when it ends with one or is empty). */

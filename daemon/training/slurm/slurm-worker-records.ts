@@ -24,6 +24,7 @@ import { parseTrialMessage } from '../../../trial-runtime/protocol/parse-message
 import { readExitRecord, readJobId } from './slurm-job';
 import { MESSAGES_FILE } from './file-channel-endpoint';
 import { readReplyLines, repliesMtimeMs } from './reply-file';
+import { completeLines } from '../../../trial-runtime/protocol/complete-lines';
 
 /** File in a worker folder with what the daemon needs to adopt the worker again. */
 export const WORKER_META_FILE = 'worker.json';
@@ -119,10 +120,8 @@ export function readWorkerRecord(dir: string, savedOffset: number): WorkerRecord
     const replies: WorkerReply[] = new Array<WorkerReply>(count);
     for (let k = Math.max(0, count - 2); k < count; k += 1) replies[k] = parseReply(lines[k]!);
     const messages = readOptionalBuffer(path.join(dir, MESSAGES_FILE)) ?? Buffer.alloc(0);
-    const offset = savedOffset <= messages.length ? savedOffset : 0;
-    const completeEnd = messages.lastIndexOf(0x0a) + 1;
-    const between = (from: number, to: number): string[] => (to > from ? messages.subarray(from, to).toString('utf8').split('\n').filter((l) => l !== '') : []);
-    const summary = summarizeWorkerChannel(replies, between(0, offset), between(offset, Math.max(offset, completeEnd)));
+    const offset = savedOffset <= messages.length ? savedOffset : 0; // saved offsets sit at line boundaries
+    const summary = summarizeWorkerChannel(replies, completeLines(messages.subarray(0, offset)), completeLines(messages.subarray(offset)));
     const replyOf = new Map<string, number>();
     replies.forEach((reply, k) => {
       if (reply?.kind === 'trial') replyOf.set(reply.trialId, k);

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useCpuBackend, maxAbsDiff } from './tf-cpu';
 import { BatchNorm } from '../../../trial-runtime/nn/batch-norm';
 import { recalibrateBatchNorm } from '../../../trial-runtime/nn/bn-recalibration';
+import { randomizeEvalStats } from './bn-fixtures';
 
 before(useCpuBackend);
 
@@ -44,6 +45,22 @@ test('a channel prefix updates only the leading running stats', () => {
   assert.equal(s.mean[2], 0);
   assert.equal(s.variance[2], 1);
   assert.equal(bn.trainableVariables().length, 0);
+  bn.dispose();
+});
+
+test('applyEvalRange normalises a channel range as the eval BN of the whole tensor does; a range that does not fit throws', () => {
+  const bn = new BatchNorm('bn', { channels: 5 });
+  bn.build('t-bn-range');
+  randomizeEvalStats(bn, 21);
+  const x = tf.randomNormal([2, 3, 3, 5], 0, 1, 'float32', 25) as tf.Tensor4D;
+  tf.tidy(() => {
+    const whole = bn.apply(x, false);
+    const part = bn.applyEvalRange(tf.slice(x, [0, 0, 0, 2], [-1, -1, -1, 3]), 2);
+    assert.ok(maxAbsDiff(part, tf.slice(whole, [0, 0, 0, 2], [-1, -1, -1, 3])) < 1e-5);
+    assert.ok(maxAbsDiff(bn.applyEvalRange(x, 0), whole) < 1e-6);
+  });
+  assert.throws(() => tf.tidy(() => bn.applyEvalRange(tf.zeros([1, 1, 1, 3]) as tf.Tensor4D, 3)), RangeError);
+  x.dispose();
   bn.dispose();
 });
 

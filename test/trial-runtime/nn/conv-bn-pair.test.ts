@@ -7,6 +7,7 @@ import { BatchNorm } from '../../../trial-runtime/nn/batch-norm';
 import { ConvBnPair, type PairActivation } from '../../../trial-runtime/nn/conv-bn-pair';
 import { FoldedConvBn } from '../../../trial-runtime/nn/folded-conv-bn';
 import { relativeError } from '../compute/backends';
+import { randomizeEvalStats } from './bn-fixtures';
 
 before(useCpuBackend);
 
@@ -19,13 +20,7 @@ function makeConvBn(inC: number, outC: number, k: number, stride = 1): { conv: C
   const bn = new BatchNorm('bn', { channels: outC });
   conv.build(scope);
   bn.build(scope);
-  const p = bn.evalParameters();
-  tf.tidy(() => {
-    p.mean.assign(tf.randomNormal([outC], 0, 1, 'float32', 1));
-    p.variance.assign(tf.randomUniform([outC], 0.2, 3, 'float32', 2));
-    p.scale?.assign(tf.randomNormal([outC], 1, 0.5, 'float32', 3));
-    p.shift?.assign(tf.randomNormal([outC], 0, 1, 'float32', 4));
-  });
+  randomizeEvalStats(bn, 1);
   return { conv, bn };
 }
 
@@ -76,19 +71,13 @@ test('FoldedConvBn with bnOffset: two convs folded over their halves of one BN =
   const conv2 = new Conv2d('c2', { inChannels: 4, outChannels: 3, kernelSize: 1, stride: 2, init: { kind: 'normal', std: 0.5, seed: 2 } });
   const bn = new BatchNorm('bn', { channels: 6 });
   for (const m of [conv1, conv2, bn]) m.build(scope);
-  const p = bn.evalParameters();
-  tf.tidy(() => {
-    p.mean.assign(tf.randomNormal([6], 0, 1, 'float32', 1));
-    p.variance.assign(tf.randomUniform([6], 0.2, 3, 'float32', 2));
-    p.scale?.assign(tf.randomNormal([6], 1, 0.5, 'float32', 3));
-    p.shift?.assign(tf.randomNormal([6], 0, 1, 'float32', 4));
-  });
+  randomizeEvalStats(bn, 1);
   const halves = [new FoldedConvBn(conv1, bn, false, 0), new FoldedConvBn(conv2, bn, false, 3)] as const;
   const x = tf.randomNormal([2, 8, 8, 4], 0, 1, 'float32', 7) as tf.Tensor4D;
   const fused = (): tf.Tensor4D => tf.concat([halves[0].apply(x), halves[1].apply(x)], 3);
   const plain = (): tf.Tensor4D => bn.apply(tf.concat([conv1.apply(x), conv2.apply(x)], 3), false);
   tf.tidy(() => assert.ok(err(fused(), plain()) < 1e-5));
-  tf.tidy(() => p.shift?.assign(tf.randomNormal([6], 0, 1, 'float32', 8)));
+  tf.tidy(() => bn.evalParameters().shift?.assign(tf.randomNormal([6], 0, 1, 'float32', 8)));
   tf.tidy(() => assert.ok(err(fused(), plain()) < 1e-5, 'after a BN write'));
   assert.deepEqual([halves[0].foldCount, halves[1].foldCount], [2, 2]);
   const vars = [...conv1.trainableVariables(), ...conv2.trainableVariables(), ...bn.trainableVariables()];

@@ -6,6 +6,7 @@ import { Conv2d } from '../../../trial-runtime/nn/conv2d';
 import { BatchNorm } from '../../../trial-runtime/nn/batch-norm';
 import { FoldedConvBn } from '../../../trial-runtime/nn/folded-conv-bn';
 import { relativeError } from '../compute/backends';
+import { randomizeEvalStats } from './bn-fixtures';
 
 before(useCpuBackend);
 
@@ -22,14 +23,8 @@ function makePair(name: string, o: { k: number; stride: number; depthwise: boole
   const bn = new BatchNorm(`${name}.bn`, { channels: c, affine: o.affine });
   conv.build('t-fold');
   bn.build('t-fold');
-  const p = bn.evalParameters();
-  tf.tidy(() => {
-    p.mean.assign(tf.randomNormal([c], 0, 1, 'float32', 11));
-    p.variance.assign(tf.randomUniform([c], 0.2, 3, 'float32', 12));
-    p.scale?.assign(tf.randomNormal([c], 1, 0.5, 'float32', 13));
-    p.shift?.assign(tf.randomNormal([c], 0, 1, 'float32', 14));
-    conv.parameters().bias?.assign(tf.randomNormal([c], 0, 1, 'float32', 15));
-  });
+  randomizeEvalStats(bn, 11);
+  tf.tidy(() => conv.parameters().bias?.assign(tf.randomNormal([c], 0, 1, 'float32', 15)));
   return { conv, bn, folded: new FoldedConvBn(conv, bn, o.relu) };
 }
 

@@ -30,17 +30,17 @@ export function fusedLogits(net: Supernet, x: tf.Tensor4D, arch: readonly number
  * forward once the kernels are folded) and how many fused conv kernels ran.
  */
 export async function fusedPassKernels(net: Supernet, x: tf.Tensor4D, arch: readonly number[]): Promise<{ unfoldedBns: number; fusedConvs: number; plainBns: number }> {
-  // Counted at once: tf.profile reuses one report object, so a later profile overwrites it.
-  const count = async (fuse: boolean, names: readonly string[]): Promise<number> => {
+  // Names copied at once: tf.profile reuses one report object, so a later profile overwrites it.
+  const kernelNames = async (fuse: boolean): Promise<string[]> => {
     const info: Profile = await tf.profile(() => tf.tidy(() => net.forward(x, [...arch], { training: false, fuse })));
     tf.dispose(info.result);
-    return info.kernels.filter((k) => names.includes(k.name)).length;
+    return info.kernels.map((k) => k.name);
   };
+  const count = (ran: readonly string[], names: readonly string[]): number => ran.filter((n) => names.includes(n)).length;
   tf.tidy(() => void net.forward(x, [...arch], { training: false, fuse: true }));
-  const unfoldedBns = await count(true, ['Rsqrt']);
-  const fusedConvs = await count(true, ['FusedConv2D', 'FusedDepthwiseConv2D']);
-  const plainBns = await count(false, ['Rsqrt']);
-  return { unfoldedBns, fusedConvs, plainBns };
+  const fused = await kernelNames(true);
+  const plain = await kernelNames(false);
+  return { unfoldedBns: count(fused, ['Rsqrt']), fusedConvs: count(fused, ['FusedConv2D', 'FusedDepthwiseConv2D']), plainBns: count(plain, ['Rsqrt']) };
 }
 
 /**

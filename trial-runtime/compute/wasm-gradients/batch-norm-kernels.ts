@@ -1,4 +1,5 @@
-import type { DataType, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { hasHeapTensors, heapOffset, type WasmHeapTensors } from '../wasm-heap';
 
 /** Kernel name of training-mode batch normalisation on wasm: inputs `x`, attr `eps`; outputs y, mean, variance, invStd. */
 export const BN_TRAIN_KERNEL = 'NasctlBatchNormTrain';
@@ -7,22 +8,15 @@ export const BN_TRAIN_KERNEL = 'NasctlBatchNormTrain';
 export const BN_TRAIN_GRAD_KERNEL = 'NasctlBatchNormTrainGrad';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use (tfjs-backend-wasm 4.x). */
-interface WasmBackendView {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+interface WasmBackendView extends WasmHeapTensors {
   wasm: { HEAPF32: Float32Array };
 }
 
 function asWasmBackend(backend: unknown, kernel: string): WasmBackendView {
-  const b = backend as Partial<Record<keyof WasmBackendView, unknown>> | null;
-  const wasm = b?.wasm as { HEAPF32?: unknown } | undefined;
-  if (
-    typeof b !== 'object' || b === null || typeof b.makeOutput !== 'function' ||
-    typeof (b.dataIdMap as { get?: unknown } | undefined)?.get !== 'function' || !(wasm?.HEAPF32 instanceof Float32Array)
-  ) {
+  if (!hasHeapTensors(backend) || !((backend as { wasm?: { HEAPF32?: unknown } }).wasm?.HEAPF32 instanceof Float32Array)) {
     throw new Error(`nasctl ${kernel} kernel: backend is not tfjs-backend-wasm 4.x (no dataIdMap/makeOutput/wasm.HEAPF32)`);
   }
-  return b as unknown as WasmBackendView;
+  return backend as WasmBackendView;
 }
 
 function input(inputs: NamedTensorInfoMap, name: string, kernel: string): TensorInfo {
@@ -37,11 +31,9 @@ function input(inputs: NamedTensorInfoMap, name: string, kernel: string): Tensor
  * makeOutput of the kernel: an allocation may grow the heap and detach older views.
  */
 function heapView(backend: WasmBackendView, info: TensorInfo, kernel: string): Float32Array {
-  const data = backend.dataIdMap.get(info.dataId);
-  if (data === undefined) throw new Error(`nasctl ${kernel} kernel: a tensor is not on the wasm backend`);
+  const offset = heapOffset(backend, info, kernel);
   const size = info.shape.reduce((a, b) => a * b, 1);
-  const heap = backend.wasm.HEAPF32;
-  return new Float32Array(heap.buffer, data.memoryOffset, size);
+  return new Float32Array(backend.wasm.HEAPF32.buffer, offset, size);
 }
 
 function channels(info: TensorInfo): number {

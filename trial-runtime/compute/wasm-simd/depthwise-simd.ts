@@ -1,7 +1,8 @@
 import type { Tensor, Tensor1D, Tensor4D, TensorInfo } from '@tensorflow/tfjs-core';
 import type { TfCore } from '../tf-core';
 import type { ConvGeometry } from '../wasm-gradients/conv-geometry';
-import type { SimdModuleLoader, WasmHeapBackend } from './simd-module';
+import { heapOffset } from '../wasm-heap';
+import type { SimdKernels, SimdModuleLoader } from './simd-module';
 
 /**
  * Depthwise convolution (channel multiplier 1): its two gradients and the forward conv as calls of
@@ -13,16 +14,13 @@ import type { SimdModuleLoader, WasmHeapBackend } from './simd-module';
  * docs/compute.md for measured figures.
  */
 
-/** True when these kernels compute a depthwise conv with this filter: multiplier 1, float32 inputs. */
-function fits(multiplier: number, tensors: Tensor[]): boolean {
-  return multiplier === 1 && tensors.every((t) => t.dtype === 'float32');
-}
-
-/** Heap byte offset of a tensor's data; throws when the tensor is not on this wasm backend. */
-function offsetOf(backend: WasmHeapBackend, t: TensorInfo, kernel: string): number {
-  const data = backend.dataIdMap.get(t.dataId);
-  if (data === undefined) throw new Error(`nasctl ${kernel} kernel: an input is not on the wasm backend`);
-  return data.memoryOffset;
+/**
+ * The SIMD kernels on the active backend when they compute a depthwise conv with this filter
+ * (multiplier 1, float32 inputs), else undefined (the caller falls back).
+ */
+function kernelsFor(tf: TfCore, loader: SimdModuleLoader, multiplier: number, tensors: Tensor[]): SimdKernels | undefined {
+  const fits = multiplier === 1 && tensors.every((t) => t.dtype === 'float32');
+  return fits ? loader.kernelsFor(tf.backend()) : undefined;
 }
 
 /** The shape arguments every export of the module takes, in its order (n, h, w, c, oh, ow, kh, kw, sh, sw, pt, pl). */
@@ -44,14 +42,13 @@ function shapeArgs(g: ConvGeometry): ShapeArgs {
  * Throws Error when the heap cannot hold the kh*kw*C f64 scratch.
  */
 export function depthwiseFilterGradSimd(tf: TfCore, loader: SimdModuleLoader, x: Tensor4D, dy: Tensor4D, g: ConvGeometry, multiplier: number): Tensor4D | undefined {
-  if (!fits(multiplier, [x, dy])) return undefined;
-  const simd = loader.kernelsFor(tf.backend());
+  const simd = kernelsFor(tf, loader, multiplier, [x, dy]);
   if (simd === undefined) return undefined;
   const { backend, exports } = simd;
   const kernel = 'DepthwiseConv2dNativeBackpropFilter';
   // Heap offsets never move (heap growth detaches JS views, not offsets), so inputs are read first.
-  const xOff = offsetOf(backend, x, kernel);
-  const dyOff = offsetOf(backend, dy, kernel);
+  const xOff = heapOffset(backend, x, kernel);
+  const dyOff = heapOffset(backend, dy, kernel);
   const scratchBytes = g.filterHeight * g.filterWidth * g.inChannels * 8;
   const scratch = backend.wasm._malloc(scratchBytes);
   if (scratch === 0) {
@@ -60,7 +57,7 @@ export function depthwiseFilterGradSimd(tf: TfCore, loader: SimdModuleLoader, x:
   let out: TensorInfo;
   try {
     out = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, 1], 'float32');
-    exports.dwFilterGrad(xOff, dyOff, offsetOf(backend, out, kernel), scratch, ...shapeArgs(g));
+    exports.dwFilterGrad(xOff, dyOff, heapOffset(backend, out, kernel), scratch, ...shapeArgs(g));
   } finally {
     backend.wasm._free(scratch);
   }
@@ -74,15 +71,14 @@ export function depthwiseFilterGradSimd(tf: TfCore, loader: SimdModuleLoader, x:
  * unavailable or the filter [kh, kw, C, m] has m > 1 (the caller falls back).
  */
 export function depthwiseInputGradSimd(tf: TfCore, loader: SimdModuleLoader, dy: Tensor4D, filter: Tensor4D, g: ConvGeometry): Tensor4D | undefined {
-  if (!fits(filter.shape[3], [dy, filter])) return undefined;
-  const simd = loader.kernelsFor(tf.backend());
+  const simd = kernelsFor(tf, loader, filter.shape[3], [dy, filter]);
   if (simd === undefined) return undefined;
   const { backend, exports } = simd;
   const kernel = 'DepthwiseConv2dNativeBackpropInput';
-  const dyOff = offsetOf(backend, dy, kernel);
-  const filterOff = offsetOf(backend, filter, kernel);
+  const dyOff = heapOffset(backend, dy, kernel);
+  const filterOff = heapOffset(backend, filter, kernel);
   const out = backend.makeOutput([g.batch, g.inHeight, g.inWidth, g.inChannels], 'float32');
-  exports.dwInputGrad(dyOff, filterOff, offsetOf(backend, out, kernel), ...shapeArgs(g));
+  exports.dwInputGrad(dyOff, filterOff, heapOffset(backend, out, kernel), ...shapeArgs(g));
   return tf.engine().makeTensorFromTensorInfo(out) as Tensor4D;
 }
 
@@ -104,17 +100,17 @@ export function depthwiseForwardSimd(
   relu: boolean,
 ): Tensor4D | undefined {
   const tensors = bias === undefined ? [x, filter] : [x, filter, bias];
-  if (!fits(filter.shape[3], tensors) || (bias !== undefined && bias.size !== g.inChannels)) return undefined;
-  const simd = loader.kernelsFor(tf.backend());
+  if (bias !== undefined && bias.size !== g.inChannels) return undefined;
+  const simd = kernelsFor(tf, loader, filter.shape[3], tensors);
   if (simd === undefined) return undefined;
   const { backend, exports } = simd;
   const kernel = 'DepthwiseConv2dNative';
-  const xOff = offsetOf(backend, x, kernel);
-  const filterOff = offsetOf(backend, filter, kernel);
-  const biasOff = bias === undefined ? 0 : offsetOf(backend, bias, kernel);
+  const xOff = heapOffset(backend, x, kernel);
+  const filterOff = heapOffset(backend, filter, kernel);
+  const biasOff = bias === undefined ? 0 : heapOffset(backend, bias, kernel);
   const out = backend.makeOutput([g.batch, g.outHeight, g.outWidth, g.inChannels], 'float32');
   exports.dwForward(
-    xOff, filterOff, biasOff, offsetOf(backend, out, kernel), ...shapeArgs(g),
+    xOff, filterOff, biasOff, heapOffset(backend, out, kernel), ...shapeArgs(g),
     bias === undefined ? 0 : 1, relu ? 1 : 0,
   );
   return tf.engine().makeTensorFromTensorInfo(out) as Tensor4D;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import { hasHeapTensors, type WasmHeapTensors } from '../wasm-heap';
 
 /** File name of the assembled kernels (scripts/build-wasm.js writes it next to this file's .js). */
 export const DEPTHWISE_WASM_FILE = 'depthwise.wasm';
@@ -22,9 +22,7 @@ export interface DepthwiseSimdExports {
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm (4.x) the SIMD kernels use. */
-export interface WasmHeapBackend {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+export interface WasmHeapBackend extends WasmHeapTensors {
   wasm: { _malloc(bytes: number): number; _free(ptr: number): void };
 }
 
@@ -89,9 +87,8 @@ export class SimdModuleLoader {
 
 /** The backend's WebAssembly.Memory when it is tfjs-backend-wasm 4.x with the parts we use, else undefined. */
 function heapMemory(backend: unknown): WebAssembly.Memory | undefined {
-  const b = backend as { dataIdMap?: { get?: unknown }; makeOutput?: unknown; wasm?: Record<string, unknown> } | null;
-  if (typeof b !== 'object' || b === null || typeof b.makeOutput !== 'function' || typeof b.dataIdMap?.get !== 'function') return undefined;
-  const wasm = b.wasm;
+  if (!hasHeapTensors(backend)) return undefined;
+  const wasm = (backend as { wasm?: Record<string, unknown> }).wasm;
   if (typeof wasm !== 'object' || wasm === null || typeof wasm['_malloc'] !== 'function' || typeof wasm['_free'] !== 'function') return undefined;
   const asm = wasm['asm'] as { memory?: unknown } | undefined;
   const memory = asm?.memory;

@@ -33,7 +33,7 @@ export function creamKey(s: number, l: number): string {
  */
 export class CreamSupernet extends SupernetBase {
   readonly resolved: CreamResolved;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
+  private readonly stem: ConvBnPair;
   private readonly stage0: DepthwiseSeparable;
   /** layers[i][c] = op c of choice layer i (stage-major order). */
   private readonly layers: InvertedResidual[][] = [];
@@ -54,9 +54,11 @@ export class CreamSupernet extends SupernetBase {
     this.resolved = r;
     const seeds = this.seeds;
     const he = (k: number, out: number): { kind: 'normal'; std: number; seed: number } => ({ kind: 'normal', std: Math.sqrt(2 / (k * k * out)), seed: seeds() });
-    const stemConv = this.add(new Conv2d('conv_stem', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: r.stemStride, init: he(3, r.stemChannels) }));
-    const stemBn = this.add(new BatchNorm('bn1', { channels: r.stemChannels }));
-    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn, swish) };
+    this.stem = this.addConvBnPair(
+      new Conv2d('conv_stem', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: r.stemStride, init: he(3, r.stemChannels) }),
+      new BatchNorm('bn1', { channels: r.stemChannels }),
+      swish,
+    );
     this.stage0 = this.add(new DepthwiseSeparable('blocks.0.0', r.stemChannels, r.stage0Channels, 3, 1, seeds));
     let prev = r.stage0Channels;
     r.stageChannels.forEach((out, s) => {
@@ -178,9 +180,9 @@ export class CreamSupernet extends SupernetBase {
   }
 
   /** `options.fuse` (eval mode only) folds every conv + BN pair (stem, blocks; Swish after the fold). */
-  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options?: ForwardOptions): tf.Tensor2D {
-    const fuse = !t && options?.fuse === true;
-    let y = this.stem.pair.apply(x, t, fuse);
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options: ForwardOptions): tf.Tensor2D {
+    const fuse = !t && options.fuse === true;
+    let y = this.stem.apply(x, t, fuse);
     y = this.stage0.apply(y, t, fuse);
     idx.forEach((c, i) => {
       y = this.block(i, c).apply(y, t, fuse);

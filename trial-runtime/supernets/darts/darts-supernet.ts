@@ -56,7 +56,7 @@ export type DartsCellFactory<Cell extends DartsSkeletonCell> = (path: string, sh
  */
 export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends SupernetBase {
   private readonly shape: DartsShape;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
+  private readonly stem: ConvBnPair;
   protected readonly cells: Cell[] = [];
   private readonly fc: Linear;
 
@@ -66,9 +66,10 @@ export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends Super
     this.shape = shape;
     const seeds = this.seeds;
     const cStem = shape.stemMultiplier * shape.channels;
-    const stemConv = this.add(new Conv2d('stem.conv', { inChannels: shape.inChannels, outChannels: cStem, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * cStem)), seed: seeds() } }));
-    const stemBn = this.add(new BatchNorm('stem.bn', { channels: cStem }));
-    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn) };
+    this.stem = this.addConvBnPair(
+      new Conv2d('stem.conv', { inChannels: shape.inChannels, outChannels: cStem, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * cStem)), seed: seeds() } }),
+      new BatchNorm('stem.bn', { channels: cStem }),
+    );
     let [cPrevPrev, cPrev, c] = [cStem, cStem, shape.channels];
     let reductionPrev = false;
     const reductions = reductionLayers(shape.layers);
@@ -117,10 +118,10 @@ export abstract class DartsNetwork<Cell extends DartsSkeletonCell> extends Super
   }
 
   /** `options.fuse` (eval mode only) folds every conv + BN pair (stem, preprocessing, ops). */
-  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options?: ForwardOptions): tf.Tensor2D {
-    const fuse = !t && options?.fuse === true;
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options: ForwardOptions): tf.Tensor2D {
+    const fuse = !t && options.fuse === true;
     const pass = this.cellPass(decodeDarts(idx), t, fuse);
-    const stem = this.stem.pair.apply(x, t, fuse);
+    const stem = this.stem.apply(x, t, fuse);
     let [s0, s1] = [stem, stem];
     for (const cell of this.cells) [s0, s1] = [s1, pass(cell, s0, s1, cellType(cell))];
     return this.fc.apply(globalAvgPool(s1));

@@ -44,7 +44,7 @@ export type Nb201CellFactory<Cell extends Module> = (path: string, channels: num
  */
 export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
   private readonly dropoutRate: number;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
+  private readonly stem: ConvBnPair;
   /** Cells and reduction blocks in network order. */
   protected readonly body: Array<Cell | Nb201ResBlock> = [];
   private readonly head: { bn: BatchNorm; fc: Linear };
@@ -65,9 +65,10 @@ export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
     super({ name, inputShape: [inputSize, inputSize, inChannels], numClasses, space, seed: options.seed, scope: options.scope });
     this.dropoutRate = options.dropout ?? 0.1;
     const seeds = this.seeds;
-    const stemConv = this.add(new Conv2d('stem.conv', { inChannels, outChannels: C, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * C)), seed: seeds() } }));
-    const stemBn = this.add(new BatchNorm('stem.bn', { channels: C }));
-    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn) };
+    this.stem = this.addConvBnPair(
+      new Conv2d('stem.conv', { inChannels, outChannels: C, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * C)), seed: seeds() } }),
+      new BatchNorm('stem.bn', { channels: C }),
+    );
     const affine = options.cellBnAffine ?? false;
     let layer = 0;
     for (let s = 0; s < 3; s++) {
@@ -115,13 +116,13 @@ export abstract class Nb201Network<Cell extends Module> extends SupernetBase {
   }
 
   /** `options.fuse` (eval mode only) folds every conv + BN pair (stem, reduction blocks, cell convs). */
-  protected forwardPath(x: tf.Tensor4D, ops: readonly number[], t: boolean, options?: ForwardOptions): tf.Tensor2D {
-    const fuse = !t && options?.fuse === true;
+  protected forwardPath(x: tf.Tensor4D, ops: readonly number[], t: boolean, options: ForwardOptions): tf.Tensor2D {
+    const fuse = !t && options.fuse === true;
     const pass = this.cellPass(ops, t, fuse);
-    let y = this.stem.pair.apply(x, t, fuse);
+    let y = this.stem.apply(x, t, fuse);
     for (const m of this.body) y = m instanceof Nb201ResBlock ? m.apply(y, t, fuse) : pass(m, y);
     y = tf.relu(this.head.bn.apply(y, t));
-    return this.head.fc.apply(dropout(globalAvgPool(y), this.dropoutRate, t, options?.seed));
+    return this.head.fc.apply(dropout(globalAvgPool(y), this.dropoutRate, t, options.seed));
   }
 
   /**

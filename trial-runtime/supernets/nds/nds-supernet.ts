@@ -38,7 +38,7 @@ export interface NdsLayout {
  */
 export class NdsSupernet extends SupernetBase {
   readonly resolved: NdsResolved;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
+  private readonly stem: ConvBnPair;
   /** The first (stride / projection) block of each stage. */
   private readonly firsts: NdsBlock[] = [];
   /** rest[s] = the blocks after the first of stage s (see {@link NdsLayout}). */
@@ -55,9 +55,11 @@ export class NdsSupernet extends SupernetBase {
     super({ name, inputShape: [r.inputSize, r.inputSize, r.inChannels], numClasses: r.numClasses, space: ndsSearchSpace(r), seed: options.seed, scope: options.scope });
     this.resolved = r;
     const seeds = this.seeds;
-    const stemConv = this.add(new Conv2d('stem.conv', { inChannels: r.inChannels, outChannels: r.stemWidth, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * r.stemWidth)), seed: seeds() } }));
-    const stemBn = this.add(new BatchNorm('stem.bn', { channels: r.stemWidth, affine: false }));
-    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn, 'relu') };
+    this.stem = this.addConvBnPair(
+      new Conv2d('stem.conv', { inChannels: r.inChannels, outChannels: r.stemWidth, kernelSize: 3, init: { kind: 'normal', std: Math.sqrt(2 / (9 * r.stemWidth)), seed: seeds() } }),
+      new BatchNorm('stem.bn', { channels: r.stemWidth, affine: false }),
+      'relu',
+    );
     const maxW = Math.max(...r.widths);
     const maxWb = Math.max(...r.widths.flatMap((w) => r.botMuls.map((b) => bottleneckWidth(w, b))));
     for (let s = 0; s < r.numStages; s++) {
@@ -116,9 +118,9 @@ export class NdsSupernet extends SupernetBase {
   }
 
   /** `options.fuse` (eval mode only) folds every conv + BN (+ ReLU): stem and each block's sliced convs. */
-  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options?: ForwardOptions): tf.Tensor2D {
-    const fuse = !t && options?.fuse === true;
-    let y = this.stem.pair.apply(x, t, fuse);
+  protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options: ForwardOptions): tf.Tensor2D {
+    const fuse = !t && options.fuse === true;
+    let y = this.stem.apply(x, t, fuse);
     for (const { block, choice } of this.path(decodeNdsArch(this.resolved, idx))) y = block.apply(y, choice, t, fuse);
     return this.fc.apply(globalAvgPool(y));
   }

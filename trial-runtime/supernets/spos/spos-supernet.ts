@@ -94,14 +94,14 @@ export function resolveSposOptions(o: SposOptions): SposResolved {
  */
 export class SposSupernet extends SupernetBase {
   readonly resolved: SposResolved;
-  private readonly stem: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
+  private readonly stem: ConvBnPair;
   /** layers[i][c] = candidate c of choice layer i. */
   private readonly layers: SposBlock[][] = [];
   /** Input resolution of each choice layer. */
   private readonly layerInputSize: number[] = [];
   /** Resolution after the last choice layer (input of the last conv). */
   private readonly lastSize: number;
-  private readonly last: { conv: Conv2d; bn: BatchNorm; pair: ConvBnPair };
+  private readonly last: ConvBnPair;
   private readonly fc: Linear;
   /** Additive cost model (analytic, computed once). */
   private readonly model: CostModel;
@@ -115,9 +115,11 @@ export class SposSupernet extends SupernetBase {
     super({ name, inputShape: [r.inputSize, r.inputSize, r.inChannels], numClasses: r.numClasses, space, seed: options.seed, scope: options.scope });
     this.resolved = r;
     const seeds = this.seeds;
-    const stemConv = this.add(new Conv2d('first_conv.conv', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: 2, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
-    const stemBn = this.add(new BatchNorm('first_conv.bn', { channels: r.stemChannels, affine: false }));
-    this.stem = { conv: stemConv, bn: stemBn, pair: this.convBnPair(stemConv, stemBn, 'relu') };
+    this.stem = this.addConvBnPair(
+      new Conv2d('first_conv.conv', { inChannels: r.inChannels, outChannels: r.stemChannels, kernelSize: 3, stride: 2, init: { kind: 'normal', std: 0.01, seed: seeds() } }),
+      new BatchNorm('first_conv.bn', { channels: r.stemChannels, affine: false }),
+      'relu',
+    );
     let size = convOutputSize(r.inputSize, 3, 2, 1);
     let prev = r.stemChannels;
     r.stageChannels.forEach((out, s) => {
@@ -132,9 +134,11 @@ export class SposSupernet extends SupernetBase {
       }
     });
     this.lastSize = size;
-    const lastConv = this.add(new Conv2d('conv_last.conv', { inChannels: prev, outChannels: r.lastChannels, kernelSize: 1, init: { kind: 'normal', std: 1 / prev, seed: seeds() } }));
-    const lastBn = this.add(new BatchNorm('conv_last.bn', { channels: r.lastChannels, affine: false }));
-    this.last = { conv: lastConv, bn: lastBn, pair: this.convBnPair(lastConv, lastBn, 'relu') };
+    this.last = this.addConvBnPair(
+      new Conv2d('conv_last.conv', { inChannels: prev, outChannels: r.lastChannels, kernelSize: 1, init: { kind: 'normal', std: 1 / prev, seed: seeds() } }),
+      new BatchNorm('conv_last.bn', { channels: r.lastChannels, affine: false }),
+      'relu',
+    );
     this.fc = this.add(new Linear('classifier', { inFeatures: r.lastChannels, outFeatures: r.numClasses, bias: false, init: { kind: 'normal', std: 0.01, seed: seeds() } }));
     this.model = { base: this.baseCost(), perChoice: this.perChoiceCost() };
   }
@@ -196,11 +200,11 @@ export class SposSupernet extends SupernetBase {
 
   protected forwardPath(x: tf.Tensor4D, idx: readonly number[], t: boolean, options: ForwardOptions): tf.Tensor2D {
     const fuse = !t && options.fuse === true;
-    let y = this.stem.pair.apply(x, t, fuse);
+    let y = this.stem.apply(x, t, fuse);
     idx.forEach((c, i) => {
       y = this.block(i, c).apply(y, t, fuse);
     });
-    y = this.last.pair.apply(y, t, fuse);
+    y = this.last.apply(y, t, fuse);
     return this.fc.apply(dropout(globalAvgPool(y), this.resolved.dropout, t, options.seed));
   }
 

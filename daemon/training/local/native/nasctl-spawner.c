@@ -66,18 +66,18 @@ static void die(const char *what) {
   exit(2);
 }
 
-/* Writes all of buf to fd 1; the daemon gone (EPIPE) ends us. */
-static void write_all(int fd, const char *buf, size_t len) {
+/* Writes all of buf to fd; returns 0, or -1 with errno set. */
+static int write_all(int fd, const char *buf, size_t len) {
   while (len > 0) {
     ssize_t n = write(fd, buf, len);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (fd == 1) exit(0);
-      return;
+      return -1;
     }
     buf += n;
     len -= (size_t)n;
   }
+  return 0;
 }
 
 /* A growable string for one reply line. */
@@ -121,6 +121,12 @@ static void text_json(struct text *t, const char *s) {
   text_put(t, "\"", 1);
 }
 
+/* Writes one reply line to stdout and frees it; the daemon gone (EPIPE) ends us. */
+static void send_reply(struct text *t) {
+  if (write_all(1, t->data, t->len) < 0) exit(0);
+  free(t->data);
+}
+
 static void reply_failed(const char *token, const char *message) {
   struct text t = {0};
   text_str(&t, "{\"type\":\"spawn-failed\",\"token\":");
@@ -128,8 +134,7 @@ static void reply_failed(const char *token, const char *message) {
   text_str(&t, ",\"message\":");
   text_json(&t, message);
   text_str(&t, "}\n");
-  write_all(1, t.data, t.len);
-  free(t.data);
+  send_reply(&t);
 }
 
 static void reply_spawned(const char *token, pid_t pid) {
@@ -139,8 +144,7 @@ static void reply_spawned(const char *token, pid_t pid) {
   text_json(&t, token);
   snprintf(num, sizeof num, ",\"pid\":%d}\n", (int)pid);
   text_str(&t, num);
-  write_all(1, t.data, t.len);
-  free(t.data);
+  send_reply(&t);
 }
 
 /* Node's names for the signals a trial may die of (others become "SIG<number>"). */
@@ -175,8 +179,7 @@ static void reply_exited(const char *token, int status) {
     snprintf(num, sizeof num, ",\"code\":%d,\"signal\":null}\n", WEXITSTATUS(status));
     text_str(&t, num);
   }
-  write_all(1, t.data, t.len);
-  free(t.data);
+  send_reply(&t);
 }
 
 static void remember(pid_t pid, const char *token) {
@@ -237,25 +240,16 @@ static int open_channel(const char *token, char *message, size_t size) {
     close(fd);
     return -1;
   }
-  size_t len = strlen(HELLO_PREFIX) + strlen(token) + 1;
-  char *hello = malloc(len + 1);
-  if (!hello) die("out of memory");
-  snprintf(hello, len + 1, "%s%s\n", HELLO_PREFIX, token);
-  const char *p = hello;
-  size_t left = len;
-  while (left > 0) {
-    ssize_t n = write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      snprintf(message, size, "cannot write to the trial channel: %s", strerror(errno));
-      free(hello);
-      close(fd);
-      return -1;
-    }
-    p += n;
-    left -= (size_t)n;
+  struct text hello = {0};
+  text_str(&hello, HELLO_PREFIX);
+  text_str(&hello, token);
+  text_str(&hello, "\n");
+  if (write_all(fd, hello.data, hello.len) < 0) {
+    snprintf(message, size, "cannot write to the trial channel: %s", strerror(errno));
+    close(fd);
+    fd = -1;
   }
-  free(hello);
+  free(hello.data);
   return fd;
 }
 

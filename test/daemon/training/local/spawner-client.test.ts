@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { SpawnerLauncher, chooseNativeSpawner } from '../../../../daemon/training/local/spawner-client';
+import { SpawnerLauncher, chooseNativeSpawner, type SpawnerLauncherOptions } from '../../../../daemon/training/local/spawner-client';
 import { encodeNativeRequest, findNativeSpawner } from '../../../../daemon/training/local/native-spawner-protocol';
 import { ChannelServer } from '../../../../daemon/training/local/channel-server';
 import { signalGroup } from '../../../../daemon/training/local/process-group';
@@ -42,6 +42,18 @@ function recordLaunch(): { events: LaunchEvents; failed(): Promise<string>; spaw
   };
 }
 
+/** Runs `body` with a new launcher and a temp folder; closes and removes both afterwards. */
+async function withLauncher(options: SpawnerLauncherOptions, dirName: string, body: (launcher: SpawnerLauncher, root: string) => Promise<void>): Promise<void> {
+  const launcher = new SpawnerLauncher(options);
+  const dir = makeTempDir(dirName);
+  try {
+    await body(launcher, dir.root);
+  } finally {
+    await launcher.close();
+    dir.remove();
+  }
+}
+
 /** Starts `exit 0` through `launcher` and checks that it runs. */
 async function assertServing(launcher: SpawnerLauncher, cwd: string): Promise<void> {
   const ok = recordLaunch();
@@ -54,12 +66,10 @@ const KINDS = ['native', 'node'] as const;
 
 for (const kind of KINDS) {
   describe(`the ${kind} spawner`, () => {
-    test('many concurrent spawns: each process gets its own channel and exit', async () => {
-      const launcher = new SpawnerLauncher({ log: () => {}, kind });
-      const dir = makeTempDir(`spawner-${kind}-many`);
-      try {
+    test('many concurrent spawns: each process gets its own channel and exit', () =>
+      withLauncher({ log: () => {}, kind }, `spawner-${kind}-many`, async (launcher, root) => {
         const runs = Array.from({ length: 40 }, (_, i) =>
-          runTrialProcess(launcher, dir.root, `echo "me:$ME" >&3; read -r x <&3; echo "echo:$x" >&3; exit $((ME % 5))`, {
+          runTrialProcess(launcher, root, `echo "me:$ME" >&3; read -r x <&3; echo "echo:$x" >&3; exit $((ME % 5))`, {
             env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ME: String(i) },
           }),
         );
@@ -69,35 +79,23 @@ for (const kind of KINDS) {
         runs.forEach((run, i) => assert.deepEqual(run.lines, [`me:${i}`, `echo:reply-${i}`]));
         const pids = await Promise.all(runs.map((run) => run.started));
         assert.equal(new Set(pids).size, runs.length);
-      } finally {
-        await launcher.close();
-        dir.remove();
-      }
-    });
+      }));
 
-    test('the spawner reports a bad working directory or a missing shell as spawn-failed', async () => {
-      const launcher = new SpawnerLauncher({ log: () => {}, kind });
-      const dir = makeTempDir(`spawner-${kind}-fail`);
-      try {
+    test('the spawner reports a bad working directory or a missing shell as spawn-failed', () =>
+      withLauncher({ log: () => {}, kind }, `spawner-${kind}-fail`, async (launcher, root) => {
         const badCwd = recordLaunch();
-        launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: `${dir.root}/nope`, env: {} }, badCwd.events);
+        launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: `${root}/nope`, env: {} }, badCwd.events);
         assert.match(await badCwd.failed(), /cannot start "\/bin\/sh" in .*nope: .*ENOENT/);
         const noShell = recordLaunch();
-        launcher.launch({ shell: `${dir.root}/nosh`, script: 'exit 0', cwd: dir.root, env: {} }, noShell.events);
+        launcher.launch({ shell: `${root}/nosh`, script: 'exit 0', cwd: root, env: {} }, noShell.events);
         assert.match(await noShell.failed(), /ENOENT/);
-        await assertServing(launcher, dir.root); // the spawner is still serving
-      } finally {
-        await launcher.close();
-        dir.remove();
-      }
-    });
+        await assertServing(launcher, root); // the spawner is still serving
+      }));
 
-    test('a SIGKILLed spawner: running trials end lost once their channel closes, and the next launch starts a new spawner', async () => {
+    test('a SIGKILLed spawner: running trials end lost once their channel closes, and the next launch starts a new spawner', () => {
       const logs: string[] = [];
-      const launcher = new SpawnerLauncher({ log: (line) => logs.push(line), kind });
-      const dir = makeTempDir(`spawner-${kind}-kill`);
-      try {
-        const run = runTrialProcess(launcher, dir.root, `echo ready >&3; read -r x <&3; echo "still here:$x" >&3; exit 0`);
+      return withLauncher({ log: (line) => logs.push(line), kind }, `spawner-${kind}-kill`, async (launcher, root) => {
+        const run = runTrialProcess(launcher, root, `echo ready >&3; read -r x <&3; echo "still here:$x" >&3; exit 0`);
         await run.line('ready');
         const spawnerPid = launcher.spawnerPid!;
         process.kill(spawnerPid, 'SIGKILL');
@@ -109,20 +107,15 @@ for (const kind of KINDS) {
         assert.equal(exit.exitCode, undefined);
         assert.match(exit.spawnError!, /exit status is unknown/);
         assert.ok(logs.some((line) => /spawner \(pid \d+\) ended \(signal SIGKILL\) with 1 trial process\(es\) outstanding/.test(line)), logs.join('\n'));
-        const next = runTrialProcess(launcher, dir.root, 'exit 4');
+        const next = runTrialProcess(launcher, root, 'exit 4');
         assert.deepEqual(await next.exited, { exitCode: 4 });
         assert.notEqual(launcher.spawnerPid, spawnerPid);
-      } finally {
-        await launcher.close();
-        dir.remove();
-      }
+      });
     });
 
-    test('a lost trial can still be killed: the daemon signals its group itself', async () => {
-      const launcher = new SpawnerLauncher({ log: () => {}, kind });
-      const dir = makeTempDir(`spawner-${kind}-kill-lost`);
-      try {
-        const run = runTrialProcess(launcher, dir.root, `sleep 1000 & echo ready >&3; wait`, { killGraceMs: 300 });
+    test('a lost trial can still be killed: the daemon signals its group itself', () =>
+      withLauncher({ log: () => {}, kind }, `spawner-${kind}-kill-lost`, async (launcher, root) => {
+        const run = runTrialProcess(launcher, root, `sleep 1000 & echo ready >&3; wait`, { killGraceMs: 300 });
         await run.line('ready');
         const pid = (await run.started)!;
         process.kill(launcher.spawnerPid!, 'SIGKILL');
@@ -130,11 +123,7 @@ for (const kind of KINDS) {
         await run.process.kill();
         assert.match((await run.exited).spawnError!, /exit status is unknown/);
         assert.equal(await groupAlive(pid), false);
-      } finally {
-        await launcher.close();
-        dir.remove();
-      }
-    });
+      }));
 
     test('close() stops the spawner and leaves running trials alone', async () => {
       const launcher = new SpawnerLauncher({ log: () => {}, kind });
@@ -261,25 +250,17 @@ describe('the native spawner specifically', () => {
     }
   });
 
-  test('a request it cannot carry (a NUL byte) fails that launch only', async () => {
-    const launcher = new SpawnerLauncher({ log: () => {}, kind: 'native' });
-    const dir = makeTempDir('native-nul');
-    try {
+  test('a request it cannot carry (a NUL byte) fails that launch only', () =>
+    withLauncher({ log: () => {}, kind: 'native' }, 'native-nul', async (launcher, root) => {
       const bad = recordLaunch();
-      launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: dir.root, env: { X: 'a\0b' } }, bad.events);
+      launcher.launch({ shell: '/bin/sh', script: 'exit 0', cwd: root, env: { X: 'a\0b' } }, bad.events);
       assert.match(await bad.failed(), /"X" cannot be passed/);
-      await assertServing(launcher, dir.root);
-    } finally {
-      await launcher.close();
-      dir.remove();
-    }
-  });
+      await assertServing(launcher, root);
+    }));
 
-  test('it ignores SIGTERM and SIGINT (the daemon decides when trials end) and exits when its stdin closes', async () => {
-    const launcher = new SpawnerLauncher({ log: () => {}, kind: 'native' });
-    const dir = makeTempDir('native-signals');
-    try {
-      const run = runTrialProcess(launcher, dir.root, 'echo ready >&3; read -r x <&3; exit 3');
+  test('it ignores SIGTERM and SIGINT (the daemon decides when trials end) and exits when its stdin closes', () =>
+    withLauncher({ log: () => {}, kind: 'native' }, 'native-signals', async (launcher, root) => {
+      const run = runTrialProcess(launcher, root, 'echo ready >&3; read -r x <&3; exit 3');
       await run.line('ready');
       const spawnerPid = launcher.spawnerPid!;
       process.kill(spawnerPid, 'SIGTERM');
@@ -287,11 +268,12 @@ describe('the native spawner specifically', () => {
       run.process.send('go\n');
       assert.deepEqual(await run.exited, { exitCode: 3 });
       assert.equal(launcher.spawnerPid, spawnerPid, 'the same spawner reported the exit');
-    } finally {
+      // close() ends its stdin and SIGKILLs it only after a 2 s grace: it must be gone well before.
+      const closing = performance.now();
       await launcher.close();
-      dir.remove();
-    }
-  });
+      assert.ok(performance.now() - closing < 1000, `close() took ${(performance.now() - closing).toFixed(0)} ms: the spawner did not exit at EOF on stdin`);
+      assert.equal(isAlive(spawnerPid), false);
+    }));
 });
 
 test('encodeNativeRequest: counted NUL-terminated fields, and what it refuses', () => {

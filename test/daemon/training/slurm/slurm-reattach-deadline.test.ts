@@ -25,27 +25,40 @@ describe('Slurm re-attach keeps maxTrialDuration from the real start; a job id t
     return 'python3 hang.py';
   };
 
+  /** A service (and its listener) for `experimentId`'s jobs, its reuse workers under their own folder. */
+  const newService = (experimentId: string, reuseMode: boolean): { service: SlurmTrainingService; listener: RecordingListener } => {
+    const config: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode, cpusPerTrial: 1 };
+    const made = new SlurmTrainingService({ config, ...FAST, workersDir: path.join(dir.root, `workers-${experimentId}`) });
+    const listener = new RecordingListener();
+    made.setListener(listener);
+    return { service: made, listener };
+  };
+  /**
+   * Starts trial `name` (hanging, maxTrialDuration MAX_MS) on a first service, waits for its
+   * metric, then detaches that service (the daemon "dies"; the job goes on). `submittedAt`: the
+   * trial cannot run before it; `ranBy`: it runs since before it.
+   */
+  const runThenDetach = async (experimentId: string, reuseMode: boolean, name: string) => {
+    const { service: first, listener } = newService(experimentId, reuseMode);
+    const job = makeJob(dir.root, name, hang(), { experimentId, maxDurationMs: MAX_MS });
+    const submittedAt = Date.now();
+    first.tryStart(job);
+    await listener.message(job.trialId, 'metric', 60_000);
+    const ranBy = Date.now();
+    await first.detach();
+    assert.equal(listener.exits.size, 0, 'the first service did not end it');
+    return { job, submittedAt, ranBy };
+  };
+
   for (const reuseMode of [false, true]) {
     const mode = reuseMode ? 'reuse' : 'spawn';
     it(`${mode} mode: a trial re-attached after its maxTrialDuration ends EARLY_STOPPED at once (timeout), its job cancelled`, async () => {
       const experimentId = newExperiment(reuseMode ? 'dlr' : 'dls');
-      const config: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode, cpusPerTrial: 1 };
-      const workersDir = path.join(dir.root, `workers-${experimentId}`);
-      const first = new SlurmTrainingService({ config, ...FAST, workersDir });
-      const listener1 = new RecordingListener();
-      first.setListener(listener1);
-      const job = makeJob(dir.root, `${mode}0`, hang(), { experimentId, maxDurationMs: MAX_MS });
-      first.tryStart(job);
-      await listener1.message(job.trialId, 'metric', 60_000);
-      const ranBy = Date.now(); // the trial runs since before this
-      await first.detach(); // the daemon "dies"; the job goes on
-      assert.equal(listener1.exits.size, 0, 'the first service did not end it');
+      const { job, ranBy } = await runThenDetach(experimentId, reuseMode, `${mode}0`);
       assert.equal(queuedJobs(`nasctl-${experimentId}-`).length, 1);
       await passed(ranBy, MAX_MS);
 
-      const second = new SlurmTrainingService({ config, ...FAST, workersDir });
-      const listener2 = new RecordingListener();
-      second.setListener(listener2);
+      const { service: second, listener: listener2 } = newService(experimentId, reuseMode);
       try {
         const reattachedAt = Date.now();
         assert.equal(second.reattach(job.trialId, job.trialDir), true);
@@ -61,23 +74,11 @@ describe('Slurm re-attach keeps maxTrialDuration from the real start; a job id t
 
     it(`${mode} mode: a trial re-attached before its maxTrialDuration keeps running, then ends EARLY_STOPPED at its real deadline`, async () => {
       const experimentId = newExperiment(reuseMode ? 'dnr' : 'dns');
-      const config: SlurmTrainingServiceConfig = { platform: 'slurm', reuseMode, cpusPerTrial: 1 };
-      const workersDir = path.join(dir.root, `workers-${experimentId}`);
-      const first = new SlurmTrainingService({ config, ...FAST, workersDir });
-      const listener1 = new RecordingListener();
-      first.setListener(listener1);
-      const job = makeJob(dir.root, `${mode}2`, hang(), { experimentId, maxDurationMs: MAX_MS });
-      const submittedAt = Date.now(); // the trial cannot run before this
-      first.tryStart(job);
-      await listener1.message(job.trialId, 'metric', 60_000);
-      const ranBy = Date.now(); // it runs since before this
-      await first.detach();
+      const { job, submittedAt, ranBy } = await runThenDetach(experimentId, reuseMode, `${mode}2`);
       // A restart well inside the deadline, late enough that a deadline counted from it would show.
       await passed(ranBy, 1500);
 
-      const second = new SlurmTrainingService({ config, ...FAST, workersDir });
-      const listener2 = new RecordingListener();
-      second.setListener(listener2);
+      const { service: second, listener: listener2 } = newService(experimentId, reuseMode);
       try {
         const reattachedAt = Date.now();
         assert.ok(reattachedAt < ranBy + MAX_MS - 1000, 'the re-attach came before the deadline');

@@ -47,6 +47,22 @@ describe('SimdModuleLoader and the SIMD depthwise kernels on a changing heap', (
     }
   }
 
+  /**
+   * The kernels one run of `gradients` goes through, nested ones included. The composites and the
+   * tiled forward the SIMD kernels fall back to all run DepthwiseConv2dNative inside.
+   */
+  async function kernelsRun(seed: number): Promise<string[]> {
+    await tf.setBackend('wasm');
+    const info = await tf.profile(() => tf.dispose(tf.tidy(gradients(seed))));
+    return info.kernelNames;
+  }
+
+  it('the registered kernels run the SIMD module, with no tfjs kernel inside', async () => {
+    const names = await kernelsRun(4);
+    assert.ok(names.includes('DepthwiseConv2dNativeBackpropFilter') && names.includes('FusedDepthwiseConv2D'), names.join(', '));
+    assert.ok(!names.includes('DepthwiseConv2dNative'), `a fallback ran: ${names.join(', ')}`);
+  });
+
   it('instantiates once per backend on its memory', async () => {
     await tf.setBackend('wasm');
     const loader = new SimdModuleLoader();
@@ -79,6 +95,7 @@ describe('SimdModuleLoader and the SIMD depthwise kernels on a changing heap', (
     module.asm = withoutMemory as EmscriptenModule['asm'];
     try {
       assert.equal(loader.kernelsFor(tf.backend()), undefined);
+      assert.ok((await kernelsRun(3)).includes('DepthwiseConv2dNative'), 'the composites ran');
       await assertMatchesCpu(3, 'fallback');
     } finally {
       module.asm = asm;

@@ -1,13 +1,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkFusedLeakFree } from '../fused-checks';
 import { useCpuBackend } from '../../nn/tf-cpu';
 import { SposSupernet } from '../../../../trial-runtime/supernets/spos/spos-supernet';
 import { createSupernet } from '../../../../trial-runtime/supernets/registry';
 import { recalibrateBatchNorm } from '../../../../trial-runtime/nn/bn-recalibration';
-import { relativeError } from '../../compute/backends';
-import type { Supernet } from '../../../../trial-runtime/supernets/supernet';
+import { checkFusedLeakFree, fusedError, fusedLogits, trainStep } from '../fused-checks';
 
 before(useCpuBackend);
 
@@ -17,25 +15,17 @@ const small = (seed: number, dropout = 0): SposSupernet =>
 /** Every candidate in every layer (4 archs), plus a mixed one. */
 const ARCHS = [[0, 0, 0, 0], [1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3], [2, 3, 0, 1]];
 
-function evalError(net: Supernet, x: tf.Tensor4D, arch: number[]): number {
-  return tf.tidy(() => {
-    const fused = net.forward(x, arch, { training: false, fuse: true }).dataSync() as Float32Array;
-    const plain = net.forward(x, arch, { training: false }).dataSync() as Float32Array;
-    return relativeError(fused, plain);
-  });
-}
-
 test('SPOS eval forward with fuse equals the plain eval forward on every candidate, before and after BN stats change', () => {
   const net = small(1);
   const x = tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
   const batches = [0, 1].map((i) => tf.randomNormal([4, 16, 16, 3], 0.5, 2, 'float32', 20 + i) as tf.Tensor4D);
   for (const arch of ARCHS) {
-    assert.ok(evalError(net, x, arch) < 1e-4, `fresh ${arch}`);
-    const before = tf.tidy(() => Array.from(net.forward(x, arch, { training: false, fuse: true }).dataSync()));
+    assert.ok(fusedError(net, x, arch) < 1e-4, `fresh ${arch}`);
+    const before = fusedLogits(net, x, arch);
     recalibrateBatchNorm(net.root, batches, (b) => tf.tidy(() => void net.forward(b, arch, { training: true })));
-    const after = tf.tidy(() => Array.from(net.forward(x, arch, { training: false, fuse: true }).dataSync()));
+    const after = fusedLogits(net, x, arch);
     assert.notDeepEqual(after, before, 'recalibration changed the statistics, so the fused output must change');
-    assert.ok(evalError(net, x, arch) < 1e-4, `recalibrated ${arch}`);
+    assert.ok(fusedError(net, x, arch) < 1e-4, `recalibrated ${arch}`);
   }
   net.dispose();
   tf.dispose([x, ...batches]);
@@ -45,14 +35,11 @@ test('after a training step the fused eval forward follows the new weights', () 
   const net = small(2);
   const arch = [2, 3, 0, 1];
   const x = tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
-  const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 5);
-  assert.ok(evalError(net, x, arch) < 1e-4);
-  const opt = tf.train.sgd(0.5);
-  opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.forward(x, arch, { training: true })) as tf.Scalar, false, net.variablesForArch(arch));
-  opt.dispose();
-  assert.ok(evalError(net, x, arch) < 1e-4);
+  assert.ok(fusedError(net, x, arch) < 1e-4);
+  trainStep(net, x, arch, 0.5);
+  assert.ok(fusedError(net, x, arch) < 1e-4);
   net.dispose();
-  tf.dispose([x, y]);
+  x.dispose();
 });
 
 test('fused passes leak nothing; dispose frees the folded kernels with the weights', () => {
@@ -66,7 +53,7 @@ test('spos-cpu preset: fused eval equals plain eval', () => {
   const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 6) as tf.Tensor4D;
   const arch = Array.from({ length: Object.keys(net.searchSpace()).length }, (_, i) => i % 4);
   tf.tidy(() => void net.forward(x, arch, { training: true }));
-  assert.ok(evalError(net, x, arch) < 1e-4);
+  assert.ok(fusedError(net, x, arch) < 1e-4);
   net.dispose();
   x.dispose();
 });
